@@ -1,0 +1,117 @@
+/* The fake architecture: see fake.h. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <hv/arch.h>
+#include <hv/backtrace.h>
+#include <hv/lib.h>
+#include <hv/panic.h>
+#include <hv/time.h>
+#include <hv/timer.h>
+#include <fake.h>
+
+static uint8_t *fake_mem;
+static mfn_t fake_mem_frames;
+s_time_t fake_now;
+char fake_console[8192];
+size_t fake_console_len;
+jmp_buf *fake_panic_jmp;
+char fake_panic_msg[256];
+static struct timer_queue fake_timers;
+
+void fake_mem_init(mfn_t nr)
+{
+    fake_mem_free();
+    fake_mem = aligned_alloc(PAGE_SIZE, nr * PAGE_SIZE);
+    if (!fake_mem) {
+        abort();
+    }
+    memset(fake_mem, 0xa5, nr * PAGE_SIZE);   /* not zero: tests must not rely on it */
+    fake_mem_frames = nr;
+}
+
+void fake_mem_free(void)
+{
+    free(fake_mem);
+    fake_mem = NULL;
+    fake_mem_frames = 0;
+}
+
+void *mfn_to_virt(mfn_t mfn)
+{
+    if (mfn >= fake_mem_frames) {
+        fprintf(stderr, "fake: mfn_to_virt(%#llx) outside fake memory\n", (unsigned long long)mfn);
+        abort();
+    }
+    return fake_mem + mfn * PAGE_SIZE;
+}
+
+mfn_t virt_to_mfn(const void *va)
+{
+    const uint8_t *p = va;
+
+    if (p < fake_mem || p >= fake_mem + fake_mem_frames * PAGE_SIZE) {
+        fprintf(stderr, "fake: virt_to_mfn(%p) outside fake memory\n", va);
+        abort();
+    }
+    return (mfn_t)(p - fake_mem) / PAGE_SIZE;
+}
+
+unsigned long arch_irq_save(void) { return 0; }
+void arch_irq_restore(unsigned long flags) { (void)flags; }
+unsigned int arch_cpu_id(void) { return 0; }
+void arch_cpu_relax(void) {}
+void arch_idle(void) {}
+void arch_stop_other_cpus(void) {}
+struct timer_queue *arch_timer_queue(void) { return &fake_timers; }
+const char *arch_timer_mode(void) { return "fake"; }
+void arch_inject_fault(const char *kind) { (void)kind; }
+bool arch_on_cpu_stack(vaddr_t addr, size_t len) { (void)addr; (void)len; return false; }
+
+void fake_console_clear(void)
+{
+    fake_console_len = 0;
+    fake_console[0] = '\0';
+}
+
+void arch_console_write(const char *s, size_t len)
+{
+    size_t room = sizeof(fake_console) - 1 - fake_console_len;
+    size_t n = len < room ? len : room;
+
+    memcpy(fake_console + fake_console_len, s, n);
+    fake_console_len += n;
+    fake_console[fake_console_len] = '\0';
+}
+
+s_time_t now(void) { return fake_now; }
+uint64_t cpu_khz(void) { return 1000000; }
+
+static void fake_panic(const char *fmt, va_list ap)
+{
+    vsnprintf(fake_panic_msg, sizeof(fake_panic_msg), fmt, ap);
+    if (fake_panic_jmp) {
+        longjmp(*fake_panic_jmp, 1);
+    }
+    fprintf(stderr, "unexpected panic: %s\n", fake_panic_msg);
+    abort();
+}
+
+void panic(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fake_panic(fmt, ap);
+    va_end(ap);
+    abort();
+}
+
+void panic_no_backtrace(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fake_panic(fmt, ap);
+    va_end(ap);
+    abort();
+}

@@ -1,0 +1,25 @@
+/*
+ * The fake architecture for host unit tests: machine memory is a malloc'ed
+ * array of frames, time is a variable, the console is a buffer, and a panic
+ * jumps back into the test instead of ending the process.
+ */
+#ifndef FAKE_H
+#define FAKE_H
+
+#include <setjmp.h>
+#include <hv/types.h>
+
+/* Provide nr frames of fake machine memory (frees any previous one). */
+void fake_mem_init(mfn_t nr);
+void fake_mem_free(void);
+
+extern s_time_t fake_now;
+extern char fake_console[8192];
+extern size_t fake_console_len;
+void fake_console_clear(void);
+
+/* Set by a test around code that should panic; the panic longjmps here. */
+extern jmp_buf *fake_panic_jmp;
+extern char fake_panic_msg[256];
+
+#endif /* FAKE_H */

@@ -1,0 +1,77 @@
+; Trap and interrupt entry.
+;
+; Every vector has a 16-byte stub that makes the frame uniform (a zero error
+; code where the CPU pushes none, then the vector number) and jumps to
+; trap_common, which saves the general registers as struct cpu_regs and calls
+; do_trap(regs). The stub table lets traps.c fill the IDT without a list of
+; symbols. Offsets come from asm-offsets.inc, generated from asm/regs.h.
+
+%include "asm-offsets.inc"
+
+default rel
+extern do_trap
+
+section .text
+align 16
+global trap_stubs
+trap_stubs:
+%assign v 0
+%rep 256
+    align 16
+%if v == 8 || v == 10 || v == 11 || v == 12 || v == 13 || v == 14 || v == 17 || v == 21 || v == 29 || v == 30
+    push qword v                ; the CPU pushed an error code
+%else
+    push qword 0
+    push qword v
+%endif
+    jmp trap_common
+%assign v v + 1
+%endrep
+
+align 16
+trap_common:
+    cld
+    push rax
+    push rbx
+    push rcx
+    push rdx
+    push rsi
+    push rdi
+    push rbp
+    push r8
+    push r9
+    push r10
+    push r11
+    push r12
+    push r13
+    push r14
+    push r15
+    mov rdi, rsp
+    call do_trap
+global trap_return
+trap_return:
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop r11
+    pop r10
+    pop r9
+    pop r8
+    pop rbp
+    pop rdi
+    pop rsi
+    pop rdx
+    pop rcx
+    pop rbx
+    pop rax
+    add rsp, REGS_RIP - REGS_VECTOR
+    iretq
+
+; Load the code segment after lgdt: a far return to the same place.
+global reload_cs
+reload_cs:
+    pop rax
+    push qword rdi
+    push rax
+    o64 retf

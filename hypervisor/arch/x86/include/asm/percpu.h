@@ -1,0 +1,45 @@
+/*
+ * Per-CPU state. Each CPU's struct cpu_info sits at the top of its stack
+ * block, so it is found from the stack pointer alone: no segment base is
+ * needed, which leaves GS to PV guests.
+ */
+#ifndef ASM_PERCPU_H
+#define ASM_PERCPU_H
+
+#include <hv/timer.h>
+#include <hv/types.h>
+#include <asm/desc.h>
+#include <asm/layout.h>
+
+struct cpu_info {
+    unsigned int id;            /* logical CPU number, 0 = boot CPU */
+    uint32_t apic_id;
+    volatile bool online;
+    vaddr_t stack_block;        /* base of the STACK_SIZE block */
+    struct tss64 tss;
+    uint64_t *gdt;              /* the hypervisor's GDT page (entries 7168-7679) */
+    struct timer_queue timers;
+    uint64_t irq_count;
+    uint64_t pad;
+} __aligned(16);
+
+static inline struct cpu_info *this_cpu(void)
+{
+    unsigned long sp;
+
+    __asm__("mov %%rsp, %0" : "=r"(sp));
+    return (struct cpu_info *)((sp | (STACK_SIZE - 1)) + 1 - sizeof(struct cpu_info));
+}
+
+static inline struct cpu_info *cpu_info_of_block(vaddr_t block)
+{
+    return (struct cpu_info *)(block + STACK_SIZE - sizeof(struct cpu_info));
+}
+
+extern struct cpu_info *cpu_infos[MAX_CPUS];
+extern unsigned int nr_cpus_online;
+
+/* Bring up descriptors for this CPU: GDT window, TSS with IST stacks, IDT. */
+void cpu_init_tables(struct cpu_info *ci);
+
+#endif /* ASM_PERCPU_H */
