@@ -94,3 +94,40 @@ def command(kernel=None, append="", modules=(), iso=None, memory=256, smp=2,
         cmd += ["-s", "-S"]
     cmd += list(extra)
     return cmd
+
+
+def main(argv):
+    """`python3 xqemu.py run [--gdb] KERNEL APPEND [MODULE ARGS]...`: interactive run."""
+    import sys
+    if len(argv) < 2 or argv[0] != "run":
+        sys.exit("usage: xqemu.py run [--gdb] KERNEL APPEND [MODULE ARGS]...")
+    args = argv[1:]
+    gdb = args and args[0] == "--gdb"
+    if gdb:
+        args = args[1:]
+    if len(args) < 1:
+        sys.exit("xqemu: no kernel given")
+    kernel, append, rest = args[0], (args[1] if len(args) > 1 else ""), args[2:]
+    modules = [(rest[i], rest[i + 1] if i + 1 < len(rest) else "") for i in range(0, len(rest), 2)]
+    err = check_qemu()
+    if err:
+        sys.exit("xqemu: " + err)
+    accel = "tcg"
+    if os.environ.get("KVM") == "1":
+        if kvm_usable():
+            accel = "kvm"
+        else:
+            print("xqemu: KVM=1 ignored: no svm/vmx in /proc/cpuinfo (nested KVM breaks PV "
+                  "guests, see DESIGN.md 4); using TCG", file=sys.stderr)
+    cmd = command(kernel=kernel, append=append, modules=modules, serial=("mon:stdio",),
+                  gdb=gdb, accel=accel, cpu="max" if accel == "tcg" else "host")
+    if gdb:
+        print("xqemu: waiting for gdb on localhost:1234; in another terminal run:\n"
+              "  gdb build/xenolith.elf -ex 'target remote :1234'", file=sys.stderr)
+    print("xqemu: %s (quit with Ctrl-A X)" % " ".join(cmd), file=sys.stderr)
+    os.execvp(cmd[0], cmd)
+
+
+if __name__ == "__main__":
+    import sys
+    main(sys.argv[1:])

@@ -209,6 +209,7 @@ void start_xenolith(uint32_t magic, uint32_t info)
 {
     int rc;
 
+    tsc_mark_entry();
     serial_init();
     log_set_sink(console_sink);
     /* Until the final GDT is loaded the boot code's selector 0x08 is our CS. */

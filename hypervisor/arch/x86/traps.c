@@ -152,8 +152,9 @@ void arch_inject_fault(const char *kind)
     } else if (!strcmp(kind, "ud")) {
         __asm__ volatile("ud2");
     } else if (!strcmp(kind, "de")) {
-        volatile unsigned int zero = 0;
-        (void)(1000u / zero);
+        volatile unsigned int zero = 0, sink;
+        sink = 1000u / zero;
+        (void)sink;
     } else if (!strcmp(kind, "bp")) {
         __asm__ volatile("int3");
     } else if (!strcmp(kind, "df")) {

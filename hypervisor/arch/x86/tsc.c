@@ -11,7 +11,7 @@
 #include <asm/x86.h>
 
 #define PIT_HZ 1193182u
-#define CALIBRATE_MS 25u
+#define CALIBRATE_MS 10u
 
 static struct time_scale tsc_scale, ns_to_tsc;
 static uint64_t tsc_rate, tsc_boot;
@@ -51,11 +51,15 @@ void tsc_calibrate(void)
     tsc_rate = best * 1000 / CALIBRATE_MS;
     time_scale_init(&tsc_scale, tsc_rate);
     time_scale_init_ratio(&ns_to_tsc, NSEC_PER_SEC, tsc_rate);
-    tsc_boot = rdtsc();
     log_info("time: TSC %llu.%03llu MHz (PIT calibration, %s)\n",
              (unsigned long long)(tsc_rate / 1000000),
              (unsigned long long)(tsc_rate / 1000 % 1000),
              cpu_has_feature(0x80000007, CPUID_REG_EDX, 8) ? "invariant" : "not invariant");
+}
+
+void tsc_mark_entry(void)
+{
+    tsc_boot = rdtsc();
 }
 
 uint64_t tsc_hz(void)

@@ -3,7 +3,9 @@
 
 #include <hv/types.h>
 
-/* Calibrate the TSC against the PIT and start system time at 0. */
+/* System time 0 is the hypervisor's entry: call first thing. */
+void tsc_mark_entry(void);
+/* Calibrate the TSC against the PIT; system time runs from then on. */
 void tsc_calibrate(void);
 uint64_t tsc_hz(void);
 uint64_t tsc_from_ns(s_time_t ns);
