@@ -11,6 +11,16 @@ BUILD ?= build
 # Extra hypervisor command line for `make run` (e.g. RUN_ARGS="loglvl=debug").
 RUN_ARGS ?=
 
+# Install missing tools before anything is built (scripts/setup.sh is idempotent).
+ifeq ($(filter clean format check-format setup,$(MAKECMDGOALS)),)
+ifneq ($(shell scripts/setup.sh --check >/dev/null 2>&1; echo $$?),0)
+$(info Some build tools are missing: running scripts/setup.sh)
+ifneq ($(shell scripts/setup.sh 1>&2; echo $$?),0)
+$(error scripts/setup.sh could not install what Xenolith needs (see above))
+endif
+endif
+endif
+
 include mk/config.mk
 include mk/rules.mk
 
@@ -23,27 +33,27 @@ BENCH_TARGETS :=   # prerequisites of `make bench`
 include $(sort $(filter-out tests/build.mk,$(wildcard */build.mk)))
 include tests/build.mk
 
-.PHONY: all run test test-unit test-qemu iso bench clean check-headers setup format check-format gdb
+.PHONY: all run test test-unit test-qemu test-xen iso bench clean check-headers setup format check-format gdb
 all: $(ALL_TARGETS)
 
 setup:
 	@scripts/setup.sh
 
-run: $(HV_BIN) setup
+run: $(HV_BIN)
 	@scripts/run.sh $(HV_BIN) "$(RUN_ARGS)" $(RUN_MODULES)
 
 iso: $(ISO)
 
-test: setup all $(TEST_DEPS)
+test: all $(TEST_DEPS)
 	@python3 tests/run.py --build $(BUILD) $(if $(T),--only '$(T)') $(if $(J),-j $(J))
 
-test-unit: setup $(UNIT_TEST_BINS)
+test-unit: $(UNIT_TEST_BINS)
 	@python3 tests/run.py --build $(BUILD) --tier unit $(if $(T),--only '$(T)')
 
-test-qemu: setup all $(TEST_DEPS)
+test-qemu: all $(TEST_DEPS)
 	@python3 tests/run.py --build $(BUILD) --tier qemu $(if $(T),--only '$(T)')
 
-bench: setup all $(BENCH_TARGETS)
+bench: all $(BENCH_TARGETS)
 	@python3 tests/bench.py --build $(BUILD)
 
 check-headers: $(HEADER_CHECKS)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install what Xenolith needs to build, run and test on Debian 12.
-# Idempotent: does nothing when everything is present. Called by `make` targets
-# when a tool is missing and by .ci/run. QEMU comes from bookworm-backports
+# Idempotent: does nothing when everything is present. The Makefile runs it
+# when `setup.sh --check` reports something missing; .ci/run runs it always. QEMU comes from bookworm-backports
 # because Debian 12's QEMU 7.2 reports a wrong #GP error code for INT n in long
 # mode (QEMU issue #1382), which breaks PV soft-interrupt handling.
 set -euo pipefail
@@ -14,6 +14,9 @@ PKGS=(
   libcmocka-dev: clang:clang xenstore-utils:xenstore-read gdb:gdb
   cpio:cpio
 )
+
+CHECK_ONLY=0
+[ "${1:-}" = "--check" ] && CHECK_ONLY=1
 
 say() { printf 'setup: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -41,6 +44,12 @@ qemu_major() {
 
 updated=0
 apt_update() { [ $updated = 1 ] || { $SUDO apt-get update -qq || die "apt-get update failed"; updated=1; }; }
+
+if [ $CHECK_ONLY = 1 ]; then
+  [ ${#missing[@]} -eq 0 ] && [ "$(qemu_major)" -ge $QEMU_MIN_MAJOR ] && exit 0
+  say "missing: ${missing[*]:-} $([ "$(qemu_major)" -ge $QEMU_MIN_MAJOR ] || echo "qemu-system-x86>=$QEMU_MIN_MAJOR")"
+  exit 1
+fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   need_root "${missing[*]}"

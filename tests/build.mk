@@ -24,3 +24,6 @@ $(BUILD)/tests/grub-test.iso: $(HV_BIN) scripts/mkiso.sh tests/qemu/grub-module.
 	$(Q)scripts/mkiso.sh $@ $(HV_BIN) "loglvl=debug" tests/qemu/grub-module.txt "grub-test-module one two"
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# Test guests (XTF-style PV kernels) and the Xen 4.17 oracle harness.
+-include tests/guests/build.mk
