@@ -6,9 +6,12 @@ LD       := ld
 NASM     := nasm
 OBJCOPY  := objcopy
 PYTHON   := python3
-# `cc` from the environment is a make default; keep gcc unless the user set CC.
+# make's built-in defaults (cc, g++) vanish under -rR: set them unless the user did.
 ifeq ($(origin CC),default)
 CC := gcc
+endif
+ifeq ($(origin CXX),default)
+CXX := g++
 endif
 
 WARN := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wshadow \
