@@ -8,9 +8,9 @@ HV_BIN   := $(BUILD)/xenolith.bin
 ISO      := $(BUILD)/xenolith.iso
 
 HV_COMMON_SRCS := $(sort $(wildcard $(HV_DIR)/common/*.c))
-HV_ARCH_SRCS   := $(filter-out $(HV_ARCH)/asm-offsets.c,$(sort $(wildcard $(HV_ARCH)/*.c)))
-HV_ASM_SRCS    := $(sort $(wildcard $(HV_ARCH)/*.asm $(HV_ARCH)/boot/*.asm))
-HV_OBJS := $(patsubst %.c,$(HV_OUT)/%.o,$(HV_COMMON_SRCS) $(HV_ARCH_SRCS)) \
+HV_ARCH_SRCS   := $(filter-out $(HV_ARCH)/asm-offsets.c,$(sort $(wildcard $(HV_ARCH)/*.c $(HV_ARCH)/pv/*.c)))
+HV_ASM_SRCS    := $(sort $(wildcard $(HV_ARCH)/*.asm $(HV_ARCH)/boot/*.asm $(HV_ARCH)/pv/*.asm))
+HV_OBJS := $(patsubst %.c,$(HV_OUT)/%.o,$(HV_COMMON_SRCS) $(HV_ARCH_SRCS) $(GUEST_ABI_LIB_SRCS)) \
            $(patsubst %.asm,$(HV_OUT)/%.o,$(HV_ASM_SRCS))
 HV_INC    := -I$(HV_DIR)/include -I$(HV_ARCH)/include -Iguest-abi/include
 HV_CFLAGS := $(FREESTANDING_CFLAGS) -fpie -include $(HV_DIR)/include/hv/compiler.h $(HV_INC)

@@ -243,11 +243,11 @@ static int parse_mb2_tag(const struct mb2_tag *t, paddr_t tag_pa, boot_map_fn ma
         if (blen < 8) {
             return -EINVAL;
         }
-        if (add_module(bi, map, m[0], m[1], blen > 8 ? tag_pa + sizeof(*t) + 8 : 0)) {
+        /* The string lives inside the tag: make sure it ends there before reading it. */
+        if (blen > 8 && !memchr_hv((const char *)body + 8, '\0', blen - 8)) {
             return -EINVAL;
         }
-        /* The string lives inside the tag: make sure it ended there. */
-        if (blen > 8 && !memchr_hv((const char *)body + 8, '\0', blen - 8)) {
+        if (add_module(bi, map, m[0], m[1], blen > 8 ? tag_pa + sizeof(*t) + 8 : 0)) {
             return -EINVAL;
         }
         break;
@@ -261,7 +261,7 @@ static int parse_mb2_tag(const struct mb2_tag *t, paddr_t tag_pa, boot_map_fn ma
         if (esz < sizeof(struct mb2_mmap_entry) || esz % 8) {
             return -EINVAL;
         }
-        for (off = 8; off + esz <= blen; off += esz) {
+        for (off = 8; esz <= blen - off; off += esz) {   /* off + esz could wrap */
             const struct mb2_mmap_entry *e = (const void *)(body + off);
             add_region(bi, e->base, e->len, e->type);
         }

@@ -54,7 +54,10 @@ int bootmem_add(struct bootmem *bm, paddr_t start, uint64_t size)
 int bootmem_reserve(struct bootmem *bm, paddr_t start, uint64_t size)
 {
     paddr_t s = ALIGN_DOWN(start, PAGE_SIZE);
-    paddr_t e = start + size < start ? UINT64_MAX : ALIGN_UP(start + size, PAGE_SIZE);
+    paddr_t end = start + size;
+    /* Up to the top of the address space if rounding up the end would wrap. */
+    paddr_t e = end < start || end > ALIGN_DOWN(UINT64_MAX, PAGE_SIZE) ? UINT64_MAX
+                                                                       : ALIGN_UP(end, PAGE_SIZE);
 
     for (unsigned int i = 0; i < bm->nr;) {
         struct bootmem_range *r = &bm->free[i];
@@ -113,14 +116,14 @@ paddr_t bootmem_alloc(struct bootmem *bm, uint64_t nr, uint64_t align, paddr_t l
 {
     uint64_t bytes = nr * PAGE_SIZE;
 
-    if (nr == 0 || align < PAGE_SIZE || (align & (align - 1))) {
+    if (nr == 0 || nr > UINT64_MAX / PAGE_SIZE || align < PAGE_SIZE || (align & (align - 1))) {
         return 0;
     }
     for (unsigned int i = bm->nr; i-- > 0;) {
         struct bootmem_range *r = &bm->free[i];
         paddr_t top = MIN(r->end, limit), at;
 
-        if (top < r->start + bytes) {
+        if (top < r->start || top - r->start < bytes) {
             continue;
         }
         at = ALIGN_DOWN(top - bytes, align);
@@ -135,16 +138,18 @@ paddr_t bootmem_alloc_low(struct bootmem *bm, uint64_t nr, paddr_t floor, paddr_
 {
     uint64_t bytes = nr * PAGE_SIZE;
 
-    if (nr == 0) {
+    if (nr == 0 || nr > UINT64_MAX / PAGE_SIZE || floor > ALIGN_DOWN(UINT64_MAX, PAGE_SIZE)) {
         return 0;
     }
+    floor = ALIGN_UP(floor, PAGE_SIZE);
     for (unsigned int i = 0; i < bm->nr; i++) {
         paddr_t at = MAX(bm->free[i].start, floor);
+        paddr_t end = MIN(bm->free[i].end, limit);
 
         if (at == 0) {
             at = PAGE_SIZE;     /* 0 means failure to callers */
         }
-        if (at + bytes <= bm->free[i].end && at + bytes <= limit) {
+        if (at <= end && end - at >= bytes) {
             return take(bm, i, at, nr);
         }
     }

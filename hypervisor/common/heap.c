@@ -174,13 +174,14 @@ void *heap_alloc(size_t size, const void *caller)
 
 int heap_free(void *p)
 {
-    struct heap_hdr *h = (struct heap_hdr *)p - 1;
+    struct heap_hdr *h;
     unsigned long flags;
 
     if (!p || ((uintptr_t)p & 15)) {
         heap.st.bad_frees++;
         return -EINVAL;
     }
+    h = (struct heap_hdr *)p - 1;
     flags = spin_lock_irqsave(&heap.lock);
     if (!is_live(h)) {
         heap.st.bad_frees++;

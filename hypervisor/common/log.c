@@ -16,7 +16,7 @@ static struct {
     s_time_t (*clock)(void);
     uint64_t total;                 /* bytes ever written to the ring */
     char ring[LOG_RING_SIZE];
-} log = {
+} log_state = {
     .lock = SPINLOCK_INIT,
     .console_level = LOG_INFO,
 };
@@ -25,22 +25,22 @@ static const char *const level_names[] = { "err", "warn", "info", "debug" };
 
 void log_set_console_level(enum log_level lvl)
 {
-    log.console_level = lvl;
+    log_state.console_level = lvl;
 }
 
 enum log_level log_console_level(void)
 {
-    return log.console_level;
+    return log_state.console_level;
 }
 
 void log_set_sink(log_sink_fn sink)
 {
-    log.sink = sink;
+    log_state.sink = sink;
 }
 
 void log_set_clock(s_time_t (*clock)(void))
 {
-    log.clock = clock;
+    log_state.clock = clock;
 }
 
 int log_parse_level(const char *s, size_t len, enum log_level *out)
@@ -67,31 +67,31 @@ int log_parse_level(const char *s, size_t len, enum log_level *out)
 static void ring_put(const char *s, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
-        log.ring[(log.total + i) % LOG_RING_SIZE] = s[i];
+        log_state.ring[(log_state.total + i) % LOG_RING_SIZE] = s[i];
     }
-    log.total += len;
+    log_state.total += len;
 }
 
 size_t log_ring_read(char *buf, size_t len, uint64_t *pos)
 {
-    unsigned long flags = spin_lock_irqsave(&log.lock);
-    uint64_t oldest = log.total > LOG_RING_SIZE ? log.total - LOG_RING_SIZE : 0;
+    unsigned long flags = spin_lock_irqsave(&log_state.lock);
+    uint64_t oldest = log_state.total > LOG_RING_SIZE ? log_state.total - LOG_RING_SIZE : 0;
     size_t n = 0;
 
     if (*pos < oldest) {
         *pos = oldest;
     }
-    while (n < len && *pos < log.total) {
-        buf[n++] = log.ring[*pos % LOG_RING_SIZE];
+    while (n < len && *pos < log_state.total) {
+        buf[n++] = log_state.ring[*pos % LOG_RING_SIZE];
         (*pos)++;
     }
-    spin_unlock_irqrestore(&log.lock, flags);
+    spin_unlock_irqrestore(&log_state.lock, flags);
     return n;
 }
 
 uint64_t log_ring_total(void)
 {
-    return log.total;
+    return log_state.total;
 }
 
 void log_printf(enum log_level lvl, const char *fmt, ...)
@@ -101,8 +101,8 @@ void log_printf(enum log_level lvl, const char *fmt, ...)
     va_list ap;
     unsigned long flags;
 
-    if (log.clock) {
-        s_time_t t = log.clock();
+    if (log_state.clock) {
+        s_time_t t = log_state.clock();
         n = fmt_snprintf(line, sizeof(line), "(XL) [%5llu.%06llu] ",
                          (unsigned long long)(t / 1000000000),
                          (unsigned long long)(t % 1000000000) / 1000);
@@ -123,10 +123,10 @@ void log_printf(enum log_level lvl, const char *fmt, ...)
         line[n] = '\0';
     }
 
-    flags = spin_lock_irqsave(&log.lock);
+    flags = spin_lock_irqsave(&log_state.lock);
     ring_put(line, (size_t)n);
-    if (lvl <= log.console_level && log.sink) {
-        log.sink(line, (size_t)n);
+    if (lvl <= log_state.console_level && log_state.sink) {
+        log_state.sink(line, (size_t)n);
     }
-    spin_unlock_irqrestore(&log.lock, flags);
+    spin_unlock_irqrestore(&log_state.lock, flags);
 }

@@ -93,9 +93,8 @@ void hv_main(const struct boot_info *bi)
     }
     if (bi->nr_modules == 0) {
         log_info("No dom0 kernel module was given: nothing to run, powering off.\n");
-    } else {
-        log_info("Domains are not implemented yet: %u module(s) not started, powering off.\n",
-                 bi->nr_modules);
+        machine_shutdown(SHUTDOWN_POWEROFF);
     }
-    machine_shutdown(SHUTDOWN_POWEROFF);
+    arch_start_dom0(bi);
+    panic("dom0 could not be built from %s", bi->modules[0].name);
 }

@@ -60,7 +60,15 @@ static void warn(const char *msg, void *ctx)
     log_warn("command line: %s ignored\n", msg);
 }
 
+static char saved_cmdline[1024];
+
+const char *hv_cmdline(void)
+{
+    return saved_cmdline;
+}
+
 int params_parse(const char *cmdline)
 {
+    strlcpy_hv(saved_cmdline, cmdline, sizeof(saved_cmdline));
     return cmdline_parse(cmdline, params, ARRAY_SIZE(params), warn, NULL);
 }

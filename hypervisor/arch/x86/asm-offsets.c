@@ -22,5 +22,6 @@ void asm_offsets(void)
     OFFSET(REGS_RSP, cpu_regs, rsp);
     DEFINE(REGS_SIZE, sizeof(struct cpu_regs));
     DEFINE(CPU_INFO_SIZE, sizeof(struct cpu_info));
+    OFFSET(CPU_INFO_SCRATCH, cpu_info, scratch);
     DEFINE(STACK_SIZE, STACK_SIZE);
 }

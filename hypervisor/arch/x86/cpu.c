@@ -58,7 +58,8 @@ void idt_load(uint16_t cs, bool with_ist)
         if (with_ist) {
             ist = v == 8 ? IST_DF : v == 2 ? IST_NMI : v == 18 ? IST_MCE : 0;
         }
-        set_gate(v, cs, ist, 0);
+        /* int3 and into are the guest's to execute: #BP/#OF arrive directly. */
+        set_gate(v, cs, ist, (v == 3 || v == 4) ? 3 : 0);
     }
     lidt(&p);
 }

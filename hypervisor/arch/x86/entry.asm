@@ -10,6 +10,7 @@
 
 default rel
 extern do_trap
+extern return_to_guest
 
 section .text
 align 16
@@ -48,6 +49,8 @@ trap_common:
     push r15
     mov rdi, rsp
     call do_trap
+    test byte [rsp + REGS_CS], 3
+    jnz return_to_guest         ; back to a guest: deliver what is pending first
 global trap_return
 trap_return:
     pop r15

@@ -66,6 +66,10 @@ static uint64_t *walk(vaddr_t va, unsigned int stop_shift)
             }
             *e = next | _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED;
         }
+        /* The read-only M2P is the one hypervisor mapping guests may read. */
+        if (va >= RO_MPT_VIRT_START && va < RO_MPT_VIRT_END) {
+            *e |= _PAGE_USER;
+        }
         table = maddr_to_virt(*e & PTE_ADDR_MASK);
     }
 }
@@ -164,9 +168,33 @@ void paging_init(const struct boot_info *bi, struct bootmem *bm)
     map_image_part(__rodata_start, __rodata_end, PAGE_HV_RO);
     map_image_part(__data_start, __bss_end, PAGE_HV_RW);
 
+    /*
+     * Every hypervisor L4 slot gets its L3 now: guest L4s copy these entries
+     * once, and later hypervisor mappings then show up in every address space.
+     */
+    for (unsigned int slot = HV_L4_FIRST_SLOT; slot <= HV_L4_LAST_SLOT; slot++) {
+        uint64_t *l4 = maddr_to_virt(idle_l4);
+        if (!(l4[slot] & _PAGE_PRESENT)) {
+            paddr_t t = alloc_table();
+            if (!t) {
+                panic("paging: no memory for the hypervisor's L3 tables");
+            }
+            l4[slot] = t | _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED |
+                       (slot == pt_index(RO_MPT_VIRT_START, L4_SHIFT) ? _PAGE_USER : 0);
+        }
+    }
     write_cr3(idle_l4);
     log_info("paging: idle page tables at %#llx, direct map and image mapped\n",
              (unsigned long long)idle_l4);
+}
+
+void paging_copy_hv_slots(uint64_t *l4)
+{
+    const uint64_t *idle = maddr_to_virt(idle_l4);
+
+    for (unsigned int slot = HV_L4_FIRST_SLOT; slot <= HV_L4_LAST_SLOT; slot++) {
+        l4[slot] = idle[slot];
+    }
 }
 
 void paging_use_frame_allocator(void)

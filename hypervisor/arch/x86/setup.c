@@ -19,9 +19,12 @@
 #include <asm/apic.h>
 #include <asm/desc.h>
 #include <asm/layout.h>
+#include <asm/m2p.h>
 #include <asm/page.h>
 #include <asm/paging.h>
 #include <asm/percpu.h>
+#include <asm/pv.h>
+#include <asm/dom0_build.h>
 #include <asm/serial.h>
 #include <asm/smp.h>
 #include <asm/time.h>
@@ -157,6 +160,7 @@ static void cpu_init_bsp(void)
     cpu_infos[0] = ci;
     nr_cpus_online = 1;
     cpu_init_tables(ci);
+    pv_cpu_init(ci);
 }
 
 static void find_cpus(struct boot_info *bi)
@@ -238,11 +242,13 @@ void start_xenolith(uint32_t magic, uint32_t info)
     paging_init(&boot_info, &boot_mem);
     smp_prepare(&boot_mem);
     frames_init(&boot_info, &boot_mem);
+    m2p_init();
     cpu_init_bsp();
 
     pic_disable();
     tsc_calibrate();
     log_set_clock(now);
+    rtc_init();
     apic_init_bsp(acpi_cpus.lapic_base);
     apic_timer_init();
     timer_queue_init(&this_cpu()->timers, apic_timer_program);
@@ -288,6 +294,15 @@ struct timer_queue *arch_timer_queue(void)
 void arch_idle(void)
 {
     safe_halt();
+}
+
+void arch_start_dom0(const struct boot_info *bi)
+{
+    struct vcpu *v = dom0_build(bi);
+
+    if (v) {
+        pv_vcpu_run(v);
+    }
 }
 
 bool arch_on_cpu_stack(vaddr_t addr, size_t len)

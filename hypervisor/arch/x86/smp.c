@@ -15,6 +15,7 @@
 #include <asm/page.h>
 #include <asm/paging.h>
 #include <asm/percpu.h>
+#include <asm/pv.h>
 #include <asm/smp.h>
 #include <asm/x86.h>
 
@@ -39,6 +40,7 @@ static __noreturn void ap_start(void)
 
     write_cr3(idle_pt_maddr());
     cpu_init_tables(ci);
+    pv_cpu_init(ci);
     apic_init_ap();
     ci->apic_id = apic_id();
     __atomic_store_n(&ci->online, true, __ATOMIC_RELEASE);

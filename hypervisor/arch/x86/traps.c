@@ -12,6 +12,7 @@
 #include <hv/symbols.h>
 #include <asm/apic.h>
 #include <asm/percpu.h>
+#include <asm/pv.h>
 #include <asm/traps.h>
 #include <asm/x86.h>
 
@@ -131,7 +132,11 @@ void do_trap(struct cpu_regs *regs)
     default:
         break;
     }
-    if (v < 32 && !regs_from_guest(regs) && (fix = extable_fixup(regs->rip)) != 0) {
+    if (regs_from_guest(regs)) {
+        pv_trap(regs);
+        return;
+    }
+    if (v < 32 && (fix = extable_fixup(regs->rip)) != 0) {
         regs->rip = fix;
         regs->rax = (uint64_t)-14;   /* -EFAULT for the code at the fixup */
         return;

@@ -77,12 +77,19 @@ uint64_t tsc_from_ns(s_time_t ns)
     return ns <= 0 ? 0 : time_scale_apply(&ns_to_tsc, (uint64_t)ns);
 }
 
+void tsc_get_scale(struct time_scale *s)
+{
+    *s = tsc_scale;
+}
+
+s_time_t tsc_to_system(uint64_t tsc)
+{
+    return tsc_rate ? (s_time_t)time_scale_apply(&tsc_scale, tsc - tsc_boot) : 0;
+}
+
 s_time_t now(void)
 {
-    if (!tsc_rate) {
-        return 0;
-    }
-    return (s_time_t)time_scale_apply(&tsc_scale, rdtsc() - tsc_boot);
+    return tsc_to_system(rdtsc());
 }
 
 uint64_t cpu_khz(void)

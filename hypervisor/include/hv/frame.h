@@ -12,6 +12,7 @@
 #ifndef HV_FRAME_H
 #define HV_FRAME_H
 
+#include <hv/arch.h>
 #include <hv/types.h>
 
 #define FRAME_MAX_ORDER 18            /* 1 GiB blocks */

@@ -20,5 +20,7 @@ extern struct hv_params hv_params;
 
 /* Parse into hv_params, logging a warning for each problem; returns their count. */
 int params_parse(const char *cmdline);
+/* The command line as given (for XENVER_commandline). */
+const char *hv_cmdline(void);
 
 #endif /* HV_PARAMS_H */

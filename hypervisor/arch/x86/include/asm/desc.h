@@ -12,8 +12,7 @@
 
 #include <hv/types.h>
 
-#define FIRST_RESERVED_GDT_PAGE   14
-#define FIRST_RESERVED_GDT_ENTRY  (FIRST_RESERVED_GDT_PAGE * 512)
+#include <xen/arch-x86_64.h>   /* FIRST_RESERVED_GDT_PAGE/ENTRY */
 #define GDT_ENTRIES               8192
 
 #define HV_CS          0xe008   /* ring 0, 64-bit code */

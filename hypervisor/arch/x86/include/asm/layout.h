@@ -14,8 +14,7 @@
 #ifndef ASM_LAYOUT_H
 #define ASM_LAYOUT_H
 
-#define HYPERVISOR_VIRT_START  0xffff800000000000
-#define HYPERVISOR_VIRT_END    0xffff880000000000
+#include <xen/arch-x86_64.h>   /* HYPERVISOR_VIRT_START/END: the ABI's hole */
 #define HV_L4_FIRST_SLOT       256
 #define HV_L4_LAST_SLOT        271
 

@@ -10,8 +10,13 @@
 #include <hv/types.h>
 #include <asm/desc.h>
 #include <asm/layout.h>
+#include <asm/regs.h>
+
+struct vcpu;
 
 struct cpu_info {
+    uint64_t scratch;           /* the SYSCALL stub parks the guest's rax here */
+    struct vcpu *curr;          /* the vCPU running here, NULL when idle */
     unsigned int id;            /* logical CPU number, 0 = boot CPU */
     uint32_t apic_id;
     volatile bool online;
@@ -34,6 +39,12 @@ static inline struct cpu_info *this_cpu(void)
 static inline struct cpu_info *cpu_info_of_block(vaddr_t block)
 {
     return (struct cpu_info *)(block + STACK_SIZE - sizeof(struct cpu_info));
+}
+
+/* The guest register frame: just below cpu_info, where the CPU pushes on entry from ring 3. */
+static inline struct cpu_regs *guest_cpu_regs(void)
+{
+    return (struct cpu_regs *)this_cpu() - 1;
 }
 
 extern struct cpu_info *cpu_infos[MAX_CPUS];

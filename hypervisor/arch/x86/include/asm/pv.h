@@ -1,0 +1,42 @@
+/* x86-64 PV guest support: entry, bounces, emulation. */
+#ifndef ASM_PV_H
+#define ASM_PV_H
+
+#include <hv/domain.h>
+#include <asm/percpu.h>
+#include <asm/regs.h>
+
+/* Guest CS/SS as Xen defines them for 64-bit PV. */
+#define PV_KERNEL_CS 0xe033
+#define PV_KERNEL_SS 0xe02b
+
+/* Set this CPU's SYSCALL MSRs and write its entry stub. */
+void pv_cpu_init(struct cpu_info *ci);
+
+/* Entry points called from assembly. */
+void do_syscall(struct cpu_regs *regs);
+void pv_exit_to_guest(struct cpu_regs *regs);
+void enter_guest(struct cpu_regs *frame) __noreturn;
+
+/* A trap from ring 3: emulate, bounce to the guest, or crash the domain. */
+void pv_trap(struct cpu_regs *regs);
+
+/* A SYSCALL from guest user mode: deliver it to the guest kernel's syscall callback. */
+void pv_bounce_syscall(struct vcpu *v, struct cpu_regs *regs);
+
+/* Queue an exception for delivery to the guest's trap table on the way out. */
+void pv_inject_exception(struct vcpu *v, unsigned int vector, bool has_error, uint32_t error);
+/* Run a vCPU on this CPU; does not return. */
+void pv_vcpu_run(struct vcpu *v) __noreturn;
+/* Switch between guest kernel and user mode (page tables, GS bases). */
+void pv_toggle_guest_mode(struct vcpu *v);
+
+/* Forced-emulation prefix and privileged-instruction emulation (pv/emulate.c). */
+bool pv_emulate_forced(struct vcpu *v, struct cpu_regs *regs);
+bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *regs);
+void pv_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t res[4]);
+
+/* Keep the vCPU's pvclock (vcpu_time_info) current. */
+void pv_update_time(struct vcpu *v);
+
+#endif /* ASM_PV_H */

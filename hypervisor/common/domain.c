@@ -1,0 +1,133 @@
+/*
+ * Domain and vCPU lifetime. Frames a domain owns are counted against its
+ * limit and linked through their page_info, so teardown can return every one
+ * of them (issue 5 adds destruction; today domains only shut down).
+ */
+#include <hv/arch.h>
+#include <hv/domain.h>
+#include <hv/errno.h>
+#include <hv/heap.h>
+#include <hv/lib.h>
+#include <hv/log.h>
+#include <hv/panic.h>
+#include <hv/shutdown.h>
+#include <xen/sched.h>
+#include <xen/xen.h>
+
+static unsigned int nr_live_domains;
+
+struct domain *domain_create(domid_t id, const char *name, uint32_t flags, uint64_t max_pages)
+{
+    struct domain *d = xzalloc(sizeof(*d));
+    mfn_t si;
+
+    if (!d) {
+        return NULL;
+    }
+    si = frame_alloc(0, DOMID_XEN);
+    if (si == INVALID_MFN) {
+        xfree(d);
+        return NULL;
+    }
+    d->id = id;
+    strlcpy_hv(d->name, name, sizeof(d->name));
+    d->flags = flags;
+    d->state = DOMAIN_RUNNING;
+    d->max_pages = max_pages;
+    d->page_head = FRAME_NONE;
+    d->shared_info_mfn = si;
+    d->shared_info = mfn_to_virt(si);
+    memset(d->shared_info, 0, PAGE_SIZE);
+    /* The shared_info frame belongs to the hypervisor but is the domain's to map. */
+    mfn_to_page(si)->aux = id;
+    nr_live_domains++;
+    return d;
+}
+
+struct vcpu *vcpu_create(struct domain *d, unsigned int id)
+{
+    struct vcpu *v;
+
+    if (id >= MAX_VCPUS || id >= XEN_LEGACY_MAX_VCPUS || d->vcpus[id]) {
+        return NULL;
+    }
+    v = xzalloc(sizeof(*v));
+    if (!v) {
+        return NULL;
+    }
+    v->id = id;
+    v->domain = d;
+    v->vcpu_info = &d->shared_info->vcpu_info[id];
+    /* Events start masked: a guest enables them when it is ready. */
+    v->vcpu_info->evtchn_upcall_mask = 1;
+    v->arch.guest_table = INVALID_MFN;
+    v->arch.guest_table_user = INVALID_MFN;
+    v->arch.kernel_mode = true;
+    d->vcpus[id] = v;
+    if (id >= d->nr_vcpus) {
+        d->nr_vcpus = id + 1;
+    }
+    return v;
+}
+
+mfn_t domain_alloc_frames(struct domain *d, unsigned int order)
+{
+    uint64_t n = 1ull << order;
+    mfn_t mfn;
+
+    if (d->tot_pages + n > d->max_pages) {
+        return INVALID_MFN;
+    }
+    mfn = frame_alloc(order, d->id);
+    if (mfn == INVALID_MFN) {
+        return INVALID_MFN;
+    }
+    for (uint64_t i = 0; i < n; i++) {
+        struct page_info *pg = mfn_to_page(mfn + i);
+        pg->next = d->page_head;
+        pg->prev = FRAME_NONE;
+        if (d->page_head != FRAME_NONE) {
+            mfn_to_page(d->page_head)->prev = (uint32_t)(mfn + i);
+        }
+        d->page_head = (uint32_t)(mfn + i);
+    }
+    d->tot_pages += n;
+    return mfn;
+}
+
+static enum shutdown_reason machine_reason(unsigned int reason)
+{
+    switch (reason) {
+    case SHUTDOWN_poweroff:
+        return SHUTDOWN_POWEROFF;
+    case SHUTDOWN_reboot:
+        return SHUTDOWN_REBOOT;
+    default:
+        return SHUTDOWN_CRASH;
+    }
+}
+
+void domain_shutdown(struct domain *d, unsigned int reason)
+{
+    static const char *const names[] = { "poweroff", "reboot", "suspend", "crash",
+                                         "watchdog", "soft_reset" };
+
+    if (d->state != DOMAIN_RUNNING) {
+        return;
+    }
+    d->state = DOMAIN_SHUTDOWN;
+    d->shutdown_reason = reason;
+    log_info("domain %u (%s) shut down: %s\n", d->id, d->name,
+             reason < ARRAY_SIZE(names) ? names[reason] : "unknown reason");
+    nr_live_domains--;
+    /* With no toolstack yet, the initial domain's end is the machine's end. */
+    if ((d->flags & DOMCREATE_INITDOMAIN) || nr_live_domains == 0) {
+        machine_shutdown(machine_reason(reason));
+    }
+}
+
+void domain_crash(struct domain *d, const char *why)
+{
+    log_warn("domain %u (%s) crashed: %s\n", d->id, d->name, why);
+    domain_shutdown(d, SHUTDOWN_crash);
+}

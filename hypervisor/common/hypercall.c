@@ -1,0 +1,34 @@
+/*
+ * The hypercall table: one slot per Xen hypercall number, NULL where the
+ * hypercall is not provided (the guest gets -ENOSYS, as from Xen).
+ */
+#include <hv/errno.h>
+#include <hv/hypercall.h>
+#include <xen/xen.h>
+
+static hypercall_fn *const hypercall_table[] = {
+    [__HYPERVISOR_set_trap_table] = do_set_trap_table,
+    [__HYPERVISOR_stack_switch] = do_stack_switch,
+    [__HYPERVISOR_set_callbacks] = do_set_callbacks,
+    [__HYPERVISOR_fpu_taskswitch] = do_fpu_taskswitch,
+    [__HYPERVISOR_xen_version] = do_xen_version,
+    [__HYPERVISOR_console_io] = do_console_io,
+    [__HYPERVISOR_vm_assist] = do_vm_assist,
+    [__HYPERVISOR_iret] = do_iret,
+    [__HYPERVISOR_set_segment_base] = do_set_segment_base,
+    [__HYPERVISOR_sched_op] = do_sched_op,
+    [__HYPERVISOR_callback_op] = do_callback_op,
+};
+
+long hypercall_dispatch(uint64_t nr, const uint64_t a[5])
+{
+    hypercall_fn *fn;
+
+    if (nr >= sizeof(hypercall_table) / sizeof(hypercall_table[0])) {
+        return -ENOSYS;
+    }
+    /* Clamp the index under speculation too: nr is guest-controlled. */
+    __asm__("" : "+r"(nr));
+    fn = hypercall_table[nr];
+    return fn ? fn(a[0], a[1], a[2], a[3], a[4]) : -ENOSYS;
+}

@@ -1,0 +1,83 @@
+/*
+ * sched_op: yield, block, shutdown. With one vCPU per machine so far,
+ * yielding returns at once and blocking waits for an event in the idle loop
+ * (the scheduler of issue 5 replaces both with real scheduling).
+ */
+#include <hv/arch.h>
+#include <hv/domain.h>
+#include <hv/errno.h>
+#include <hv/guest_access.h>
+#include <hv/hypercall.h>
+#include <hv/time.h>
+#include <hv/timer.h>
+#include <xen/sched.h>
+#include <xen/xen.h>
+
+static bool event_pending(const struct vcpu *v)
+{
+    return __atomic_load_n(&v->vcpu_info->evtchn_upcall_pending, __ATOMIC_ACQUIRE) != 0;
+}
+
+/* Block until an event is pending; blocking unmasks events, as the ABI says. */
+static long vcpu_block(struct vcpu *v)
+{
+    v->vcpu_info->evtchn_upcall_mask = 0;
+    while (!event_pending(v) && v->domain->state == DOMAIN_RUNNING) {
+        arch_idle();
+    }
+    return 0;
+}
+
+long do_sched_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    struct vcpu *v = current_vcpu();
+    struct sched_shutdown sd;
+
+    switch (cmd) {
+    case SCHEDOP_yield:
+        return 0;
+    case SCHEDOP_block:
+        return vcpu_block(v);
+    case SCHEDOP_shutdown:
+        if (copy_from_guest(&sd, arg, sizeof(sd))) {
+            return -EFAULT;
+        }
+        domain_shutdown(v->domain, sd.reason & 0xff);
+        return 0;
+    case SCHEDOP_shutdown_code:
+        if (copy_from_guest(&sd, arg, sizeof(sd))) {
+            return -EFAULT;
+        }
+        v->domain->shutdown_reason = sd.reason & 0xff;
+        return 0;
+    default:
+        return -ENOSYS;
+    }
+}
+
+long do_vm_assist(uint64_t cmd, uint64_t type, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    /* The assists a 64-bit PV guest may turn on (Xen's set for PV64). */
+    const uint64_t valid = (1ull << VMASST_TYPE_4gb_segments) |
+                           (1ull << VMASST_TYPE_4gb_segments_notify) |
+                           (1ull << VMASST_TYPE_writable_pagetables) |
+                           (1ull << VMASST_TYPE_pae_extended_cr3) |
+                           (1ull << VMASST_TYPE_architectural_iopl) |
+                           (1ull << VMASST_TYPE_runstate_update_flag) |
+                           (1ull << VMASST_TYPE_m2p_strict);
+    struct domain *d = current_vcpu()->domain;
+
+    if (type >= 64 || !(valid & (1ull << type))) {
+        return -EINVAL;
+    }
+    switch (cmd) {
+    case VMASST_CMD_enable:
+        d->vm_assist |= 1ull << type;
+        return 0;
+    case VMASST_CMD_disable:
+        d->vm_assist &= ~(1ull << type);
+        return 0;
+    default:
+        return -ENOSYS;
+    }
+}

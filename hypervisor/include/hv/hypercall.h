@@ -1,0 +1,25 @@
+/*
+ * Hypercall dispatch. Every handler takes the five argument registers as
+ * unsigned 64-bit values (rdi, rsi, rdx, r10, r8) and returns 0, a positive
+ * count, or a negative Xen errno value. One family per file.
+ */
+#ifndef HV_HYPERCALL_H
+#define HV_HYPERCALL_H
+
+#include <hv/types.h>
+
+typedef long hypercall_fn(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5);
+
+/* Look up and call hypercall nr. Unknown numbers return -ENOSYS. */
+long hypercall_dispatch(uint64_t nr, const uint64_t args[5]);
+
+/* Portable families (common/). */
+hypercall_fn do_console_io, do_xen_version, do_sched_op, do_set_timer_op, do_vcpu_op,
+    do_event_channel_op, do_vm_assist;
+/* Architecture families (arch/x86/pv/). */
+hypercall_fn do_set_trap_table, do_set_callbacks, do_callback_op, do_stack_switch,
+    do_fpu_taskswitch, do_set_segment_base, do_iret, do_set_debugreg, do_get_debugreg,
+    do_update_descriptor, do_set_gdt, do_update_va_mapping, do_mmuext_op, do_mmu_update,
+    do_memory_op, do_multicall, do_physdev_op;
+
+#endif /* HV_HYPERCALL_H */
