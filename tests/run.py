@@ -8,7 +8,11 @@ Tiers:
         xenstore-utils against our daemons); run with BUILD and TOP in the
         environment, they print TAP lines "ok N - name" / "not ok N - name";
   qemu  spec files tests/qemu/*.test, each a fresh QEMU boot whose serial output
-        and exit code are checked.
+        and exit code are checked;
+  guest the XTF-style test guests (tests/guests/<name>/, tests/lib/guests.py),
+        each booted as the initial domain of Xenolith in a fresh QEMU and judged
+        by its last "Test result:" line and how it shut down (the same guests
+        pass on Xen 4.17: make test-xen).
 
 The last line is always "N passed, N failed". A run that executes no test, or
 where any test fails, exits non-zero.
@@ -38,11 +42,17 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(HERE, "lib"))
 import xqemu  # noqa: E402
+import guests  # noqa: E402
+
+GUEST_HV_ARGS = "dom0_mem=64M loglvl=info"
+SHUTDOWN_OF_EXIT = {xqemu.EXIT_CODES["poweroff"]: "poweroff", xqemu.EXIT_CODES["crash"]: "crash",
+                    xqemu.EXIT_CODES["reboot"]: "reboot"}
 
 
 class Result:
-    def __init__(self, name, ok, detail="", secs=0.0):
+    def __init__(self, name, ok, detail="", secs=0.0, skipped=False):
         self.name, self.ok, self.detail, self.secs = name, ok, detail, secs
+        self.skipped = skipped
 
 
 # ---------------------------------------------------------------- unit tier
@@ -212,16 +222,50 @@ def check_output(spec, out, rc):
     return problems
 
 
+def run_guest(g, build):
+    name = "guest/" + g.name
+    why = g.skipped("xenolith")
+    if why:
+        return [Result(name, True, "skipped: " + why, skipped=True)]
+    cmd = xqemu.command(kernel=os.path.join(build, "xenolith.bin"), append=GUEST_HV_ARGS,
+                        modules=[(g.elf(build), g.cmdline)], memory=g.memory,
+                        smp=max(g.smp, 1), serial=("stdio",))
+    t0 = time.time()
+    try:
+        p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=g.timeout)
+        out, rc = p.stdout.decode("utf-8", "replace"), p.returncode
+    except subprocess.TimeoutExpired as e:
+        out, rc = (e.stdout or b"").decode("utf-8", "replace"), None
+    logdir = os.path.join(build, "tests", "logs")
+    os.makedirs(logdir, exist_ok=True)
+    logfile = os.path.join(logdir, name.replace("/", "_") + ".log")
+    with open(logfile, "w") as f:
+        f.write("$ " + " ".join(cmd) + "\n" + out)
+    ok, detail = guests.judge(g, "xenolith", out, SHUTDOWN_OF_EXIT.get(rc, xqemu.exit_name(rc)),
+                              hv_prefix="(XL)")
+    if not ok:
+        detail += " (log: %s)" % os.path.relpath(logfile, TOP)
+    return [Result(name, ok, detail, time.time() - t0)]
+
+
 def qemu_specs():
     d = os.path.join(TOP, "tests", "qemu")
     return sorted(os.path.join(d, f) for f in os.listdir(d) if f.endswith(".test"))
+
+
+def job_name(fn, arg):
+    if fn is run_qemu_spec:
+        return "qemu/" + os.path.splitext(os.path.basename(arg))[0]
+    if fn is run_guest:
+        return "guest/" + arg.name
+    return "host/" + os.path.basename(arg)
 
 
 # ---------------------------------------------------------------- main
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--build", default="build")
-    ap.add_argument("--tier", choices=("unit", "host", "qemu", "all"), default="all")
+    ap.add_argument("--tier", choices=("unit", "host", "qemu", "guest", "all"), default="all")
     ap.add_argument("--only", help="glob on test names, e.g. 'qemu/boot-*'")
     ap.add_argument("-j", type=int, default=os.cpu_count() or 2)
     ap.add_argument("-v", action="store_true", help="print failure details in full")
@@ -233,35 +277,39 @@ def main():
         jobs += [(run_unit_binary, p) for p in unit_tests(build)]
     if args.tier in ("host", "all"):
         jobs += [(run_host_script, p) for p in host_scripts()]
-    if args.tier in ("qemu", "all"):
+    if args.tier in ("qemu", "guest", "all"):
         err = xqemu.check_qemu()
         if err:
             print("FAIL qemu: " + err)
             print("0 passed, 1 failed")
             return 1
-        jobs += [(run_qemu_spec, p) for p in qemu_specs()]
+        if args.tier in ("qemu", "all"):
+            jobs += [(run_qemu_spec, p) for p in qemu_specs()]
+        if args.tier in ("guest", "all"):
+            jobs += [(run_guest, g) for g in guests.load()]
 
     def selected(r):
+        # A test binary's cases are selected by the binary's name as well.
         return not args.only or fnmatch.fnmatch(r.name, args.only) or \
-            fnmatch.fnmatch(r.name.split("/")[0] + "/" + r.name.split("/")[1], args.only)
+            fnmatch.fnmatch(r.name.rsplit("/", 1)[0], args.only)
 
-    passed = failed = 0
+    passed = failed = skipped = 0
     t0 = time.time()
     with cf.ThreadPoolExecutor(max_workers=max(1, args.j)) as ex:
         futs = []
         for fn, p in jobs:
-            if args.only and fn is not run_unit_binary:
-                nm = ("qemu/" + os.path.splitext(os.path.basename(p))[0]
-                      if fn is run_qemu_spec else "host/" + os.path.basename(p))
-                if not fnmatch.fnmatch(nm, args.only) and \
-                        not fnmatch.fnmatch(nm, args.only.split("/")[0] + "/" + args.only.split("/")[1] if "/" in args.only else args.only):
-                    continue
+            if args.only and fn is not run_unit_binary and \
+                    not fnmatch.fnmatch(job_name(fn, p), args.only):
+                continue
             futs.append(ex.submit(fn, p, build))
         for fut in futs:
             for r in fut.result():
                 if not selected(r):
                     continue
-                if r.ok:
+                if r.skipped:
+                    skipped += 1
+                    print("SKIP %s: %s" % (r.name, r.detail))
+                elif r.ok:
                     passed += 1
                     print("PASS %s%s" % (r.name, " (%.1fs)" % r.secs if r.secs >= 1 else ""))
                 else:
@@ -274,7 +322,7 @@ def main():
         print("no tests were run")
         print("0 passed, 1 failed")
         return 1
-    print("%d passed, %d failed" % (passed, failed))
+    print("%d passed, %d failed%s" % (passed, failed, ", %d skipped" % skipped if skipped else ""))
     return 1 if failed else 0
 
 

@@ -45,7 +45,7 @@ long do_console_io(uint64_t cmd, uint64_t count, uint64_t buf, uint64_t a4, uint
         return console_write(buf, count);
     case CONSOLEIO_read:
         if (count > 0x7fffffffu) {
-            return -EINVAL;
+            return -E2BIG;
         }
         return 0;   /* no console input is buffered yet */
     default:

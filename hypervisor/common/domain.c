@@ -84,6 +84,7 @@ mfn_t domain_alloc_frames(struct domain *d, unsigned int order)
     }
     for (uint64_t i = 0; i < n; i++) {
         struct page_info *pg = mfn_to_page(mfn + i);
+        pg->count = 1;      /* the allocation reference, held until the domain frees it */
         pg->next = d->page_head;
         pg->prev = FRAME_NONE;
         if (d->page_head != FRAME_NONE) {

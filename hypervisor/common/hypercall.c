@@ -8,6 +8,9 @@
 
 static hypercall_fn *const hypercall_table[] = {
     [__HYPERVISOR_set_trap_table] = do_set_trap_table,
+    [__HYPERVISOR_mmu_update] = do_mmu_update,
+    [__HYPERVISOR_update_va_mapping] = do_update_va_mapping,
+    [__HYPERVISOR_mmuext_op] = do_mmuext_op,
     [__HYPERVISOR_stack_switch] = do_stack_switch,
     [__HYPERVISOR_set_callbacks] = do_set_callbacks,
     [__HYPERVISOR_fpu_taskswitch] = do_fpu_taskswitch,

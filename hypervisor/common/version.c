@@ -31,9 +31,7 @@ static uint32_t feature_submap(const struct domain *d, uint32_t idx)
 {
     uint32_t m;
 
-    if (idx != 0) {
-        return 0;
-    }
+    (void)idx;
     m = (1u << XENFEAT_mmu_pt_update_preserve_ad) | (1u << XENFEAT_highmem_assist) |
         (1u << XENFEAT_gnttab_map_avail_bits);
     if (d->flags & DOMCREATE_INITDOMAIN) {
@@ -76,11 +74,14 @@ long do_xen_version(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64
         if (copy_from_guest(&fi, arg, sizeof(fi))) {
             return -EFAULT;
         }
+        if (fi.submap_idx != 0) {
+            return -EINVAL;     /* only submap 0 exists */
+        }
         fi.submap = feature_submap(d, fi.submap_idx);
         return copy_to_guest(arg, &fi, sizeof(fi));
     }
     case XENVER_pagesize:
-        return PAGE_SIZE;
+        return arg ? -EINVAL : (long)PAGE_SIZE;     /* it takes no buffer */
     case XENVER_guest_handle: {
         uint8_t handle[16] = { 0 };
         return copy_to_guest(arg, handle, sizeof(handle));

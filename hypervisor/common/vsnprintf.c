@@ -80,13 +80,14 @@ static void emit_number(struct out *o, const struct spec *sp, uint64_t v, bool n
     if (sign) {
         prefix[prefix_len++] = sign;
     }
-    if ((sp->alt && base == 16 && (nd > 1 || digits[0] != '0')) || sp->conv == 'p') {
+    /* nd is 0 for a zero value with precision 0: no digits, so no "0x" either. */
+    if ((sp->alt && base == 16 && (nd > 1 || (nd == 1 && digits[0] != '0'))) || sp->conv == 'p') {
         prefix[0] = '0';
         prefix[1] = sp->conv == 'X' ? 'X' : 'x';
         prefix_len = 2;
     }
     zeros = sp->prec > nd ? sp->prec - nd : 0;
-    if (sp->alt && base == 8 && zeros == 0 && digits[nd - 1] != '0') {
+    if (sp->alt && base == 8 && zeros == 0 && (nd == 0 || digits[nd - 1] != '0')) {
         zeros = 1;
     }
     total = prefix_len + zeros + nd;

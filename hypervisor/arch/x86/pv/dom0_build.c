@@ -15,6 +15,7 @@
 #include <xenolith/pv_layout.h>
 #include <asm/dom0_build.h>
 #include <asm/m2p.h>
+#include <asm/mm.h>
 #include <asm/page.h>
 #include <asm/paging.h>
 #include <asm/pv.h>
@@ -114,21 +115,6 @@ static void fill_hypercall_page(uint8_t *p)
     }
 }
 
-/* Record what the hypervisor built: page-table types, pinned L4 (issue 4 validates). */
-static void mark_page_tables(struct builder *b)
-{
-    uint64_t first = pv_layout_va_to_pfn(b->l, b->l->pt_start);
-
-    for (uint64_t i = 0; i < b->l->nr_pt_frames; i++) {
-        struct page_info *pg = mfn_to_page(b->p2m[first + i]);
-        uint64_t t = i == 0 ? PGT_L4 : i <= b->l->nr_l3 ? PGT_L3
-                   : i <= b->l->nr_l3 + b->l->nr_l2 ? PGT_L2 : PGT_L1;
-        pg->type = (uint8_t)t;
-        pg->type_count = 1;
-        pg->flags |= PGF_VALIDATED | (i == 0 ? PGF_PINNED : 0);
-    }
-}
-
 static void fill_start_info(struct builder *b, const struct boot_module *kmod,
                             uint64_t initrd_len)
 {
@@ -172,6 +158,7 @@ struct vcpu *dom0_build(const struct boot_info *bi)
     uint64_t initrd_len = initrd ? initrd->size : 0;
     char msg[160];
     struct vcpu *v;
+    mfn_t l4;
     int rc;
 
     rc = pv_elf_parse(image, kmod->size, &opts, &elf, msg, sizeof(msg));
@@ -217,15 +204,23 @@ struct vcpu *dom0_build(const struct boot_info *bi)
     }
     fill_start_info(&b, kmod, initrd_len);
     pv_layout_build_pagetables(&layout, p2m_lookup, write_pte, &b);
-    paging_copy_hv_slots(mfn_to_virt(b.p2m[pv_layout_va_to_pfn(&layout, layout.pt_start)]));
-    mark_page_tables(&b);
+    /*
+     * The tables take their types through the same validation as any guest
+     * table: a reference for CR3 and one for the pin the initial L4 carries.
+     */
+    l4 = b.p2m[pv_layout_va_to_pfn(&layout, layout.pt_start)];
+    if (get_page_and_type(l4, b.d, PGT_L4) || get_page_and_type(l4, b.d, PGT_L4)) {
+        log_err("dom0: the initial page tables do not validate\n");
+        return NULL;
+    }
+    mfn_to_page(l4)->flags |= PGF_PINNED;
     if (elf.hypercall_page != PV_ELF_UNSET) {
         uint8_t page[PAGE_SIZE];
         fill_hypercall_page(page);
         write_guest(&b, elf.hypercall_page, page, PAGE_SIZE);
     }
 
-    v->arch.guest_table = b.p2m[pv_layout_va_to_pfn(&layout, layout.pt_start)];
+    v->arch.guest_table = l4;
     v->arch.regs.rip = layout.entry;
     v->arch.regs.rsp = layout.stack_end;
     v->arch.regs.rsi = layout.start_info;

@@ -1,0 +1,52 @@
+/*
+ * The PV MMU's reference and type accounting (Xen's model).
+ *
+ * Every frame has a general reference count and a type held by a type count:
+ *  - count: references that keep the frame alive: its owner's allocation
+ *    reference, each page-table entry mapping it, pins and base pointers;
+ *  - type: what the frame may be used as right now: writable memory, an
+ *    L1-L4 page table, or a descriptor table, with type_count references
+ *    that need that use. A frame can change type only when its type count
+ *    is zero, so it can never be writable-mapped and a page table at once.
+ *
+ * Taking a page-table type validates every entry of the frame (and, through
+ * the references those entries take, every table below it); dropping the
+ * last type reference releases what the entries held.
+ *
+ * Linear (recursive) page tables are refused: an entry must reference a
+ * table exactly one level below, so a guest cannot map a page table
+ * through itself.
+ */
+#ifndef ASM_MM_H
+#define ASM_MM_H
+
+#include <hv/domain.h>
+#include <hv/frame.h>
+
+/* Take a general reference on a frame d may map. 0 or -EINVAL. */
+int get_page(mfn_t mfn, struct domain *d);
+void put_page(mfn_t mfn);
+/* Take a type reference, validating the frame if it gains the type. 0 or -errno. */
+int get_page_type(mfn_t mfn, struct domain *d, unsigned int type);
+void put_page_type(mfn_t mfn);
+/* Both: the pair a page-table entry or a base pointer holds. */
+int get_page_and_type(mfn_t mfn, struct domain *d, unsigned int type);
+void put_page_and_type(mfn_t mfn);
+
+/* Replace one entry of a validated table of `level` (1-4), with all checks. */
+int pv_update_entry(struct domain *d, mfn_t table, unsigned int level, unsigned int index,
+                    uint64_t new_entry, bool preserve_ad);
+
+/*
+ * Entry bits a guest may set (besides the frame number), as Xen allows them:
+ * present, RW, user, accessed, dirty, the available bits and NX at every
+ * level; the cache attributes (PWT, PCD, PAT) in L1 entries only for a
+ * domain with device access. Global and superpage (PSE) bits never.
+ */
+#define PV_BASE_ALLOWED (0x067ull | 0xe00ull | 0xffe0000000000000ull)
+#define PV_CACHE_ATTRS  (0x018ull | 0x080ull)
+
+/* Is mfn a frame d may map: its own, or its shared_info. */
+bool pv_frame_mappable(const struct domain *d, mfn_t mfn);
+
+#endif /* ASM_MM_H */

@@ -1,0 +1,252 @@
+/*
+ * The PV MMU hypercalls: update_va_mapping, mmu_update and mmuext_op. They
+ * decode and check what the guest passed, then act through asm/mm.h, which
+ * validates every entry and keeps the reference counts. Batches stop at the
+ * first failing element and report how many were done.
+ */
+#include <hv/domain.h>
+#include <hv/errno.h>
+#include <hv/guest_access.h>
+#include <hv/hypercall.h>
+#include <hv/lib.h>
+#include <xen/xen.h>
+#include <asm/m2p.h>
+#include <asm/mm.h>
+#include <asm/page.h>
+#include <asm/pv.h>
+#include <asm/x86.h>
+
+static bool is_canonical(uint64_t a)
+{
+    return (uint64_t)((int64_t)(a << 16) >> 16) == a;
+}
+
+static void flush_local(void)
+{
+    write_cr3(read_cr3());
+}
+
+/* The L1 frame that maps va in v's current address space, or INVALID_MFN. */
+static mfn_t find_l1(struct vcpu *v, uint64_t va)
+{
+    mfn_t table = v->arch.kernel_mode || v->arch.guest_table_user == INVALID_MFN
+                      ? v->arch.guest_table : v->arch.guest_table_user;
+    static const unsigned int shifts[3] = { L4_SHIFT, L3_SHIFT, L2_SHIFT };
+
+    for (unsigned int i = 0; i < 3; i++) {
+        uint64_t e = ((const uint64_t *)mfn_to_virt(table))[pt_index(va, shifts[i])];
+        if (!(e & _PAGE_PRESENT) || (e & _PAGE_PSE)) {
+            return INVALID_MFN;
+        }
+        table = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
+        if (!mfn_valid(table) || mfn_to_page(table)->owner != v->domain->id) {
+            return INVALID_MFN;
+        }
+    }
+    return table;
+}
+
+long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags, uint64_t a4, uint64_t a5)
+{
+    struct vcpu *v = current_vcpu();
+    mfn_t l1;
+    int rc;
+
+    if (!is_canonical(va) || !guest_range_ok(va, 1)) {
+        return -EINVAL;
+    }
+    l1 = find_l1(v, va);
+    if (l1 == INVALID_MFN) {
+        return -EINVAL;
+    }
+    rc = pv_update_entry(v->domain, l1, 1, (unsigned int)pt_index(va, L1_SHIFT), val, false);
+    if (rc) {
+        return rc;
+    }
+    /* One vCPU per domain so far: "all" and "multi" flush this CPU. */
+    switch (flags & UVMF_FLUSHTYPE_MASK) {
+    case UVMF_TLB_FLUSH:
+        flush_local();
+        break;
+    case UVMF_INVLPG:
+        invlpg((void *)va);
+        break;
+    default:
+        break;
+    }
+    return 0;
+}
+
+static long report_done(uint64_t pdone, unsigned int done, long rc)
+{
+    if (pdone && copy_to_guest(pdone, &done, sizeof(done))) {
+        return -EFAULT;
+    }
+    return rc;
+}
+
+long do_mmu_update(uint64_t ureqs, uint64_t count, uint64_t pdone, uint64_t foreigndom,
+                   uint64_t a5)
+{
+    struct domain *d = current_vcpu()->domain;
+    unsigned int i;
+    long rc = 0;
+
+    count &= 0xffffffffu;
+    if ((foreigndom & 0xffff) != DOMID_SELF && (foreigndom & 0xffff) != d->id) {
+        return -ESRCH;      /* foreign updates: with the toolstack (issue 7) */
+    }
+    for (i = 0; i < count; i++) {
+        struct mmu_update req;
+        mfn_t mfn;
+
+        if (copy_from_guest(&req, ureqs + (uint64_t)i * sizeof(req), sizeof(req))) {
+            rc = -EFAULT;
+            break;
+        }
+        mfn = req.ptr >> PAGE_SHIFT;
+        switch (req.ptr & MMU_UPDATE_CMD_MASK) {
+        case MMU_NORMAL_PT_UPDATE:
+        case MMU_PT_UPDATE_PRESERVE_AD: {
+            const struct page_info *pg;
+            if ((req.ptr & 7 & ~MMU_UPDATE_CMD_MASK) || !mfn_valid(mfn)) {
+                rc = -EINVAL;
+                break;
+            }
+            pg = mfn_to_page(mfn);
+            if (pg->type < PGT_L1 || pg->type > PGT_L4) {
+                rc = -EINVAL;   /* only page tables are updated this way */
+                break;
+            }
+            rc = pv_update_entry(d, mfn, pg->type - PGT_L1 + 1,
+                                 (unsigned int)((req.ptr & (PAGE_SIZE - 1)) >> 3), req.val,
+                                 (req.ptr & MMU_UPDATE_CMD_MASK) == MMU_PT_UPDATE_PRESERVE_AD);
+            break;
+        }
+        case MMU_MACHPHYS_UPDATE:
+            if (!mfn_valid(mfn) || mfn_to_page(mfn)->owner != d->id) {
+                rc = -EINVAL;
+                break;
+            }
+            m2p_set(mfn, req.val);
+            break;
+        default:
+            rc = -ENOSYS;
+            break;
+        }
+        if (rc) {
+            break;
+        }
+    }
+    flush_local();
+    return report_done(pdone, i, rc);
+}
+
+static int set_baseptr(struct vcpu *v, mfn_t mfn, bool user)
+{
+    mfn_t *slot = user ? &v->arch.guest_table_user : &v->arch.guest_table;
+    mfn_t old = *slot;
+    int rc;
+
+    if (user && mfn == 0) {
+        *slot = INVALID_MFN;
+    } else {
+        rc = get_page_and_type(mfn, v->domain, PGT_L4);
+        if (rc) {
+            return rc;
+        }
+        *slot = mfn;
+    }
+    if (old != INVALID_MFN) {
+        put_page_and_type(old);
+    }
+    if (user != !v->arch.kernel_mode) {
+        return 0;   /* not the table in use */
+    }
+    if (*slot != INVALID_MFN) {
+        write_cr3(*slot << PAGE_SHIFT);
+    }
+    return 0;
+}
+
+static int mmuext_one(struct vcpu *v, const struct mmuext_op *op)
+{
+    struct domain *d = v->domain;
+    mfn_t mfn = op->arg1.mfn;
+    struct page_info *pg;
+    int rc;
+
+    switch (op->cmd) {
+    case MMUEXT_PIN_L1_TABLE:
+    case MMUEXT_PIN_L2_TABLE:
+    case MMUEXT_PIN_L3_TABLE:
+    case MMUEXT_PIN_L4_TABLE:
+        if (!mfn_valid(mfn) || (mfn_to_page(mfn)->flags & PGF_PINNED)) {
+            return -EINVAL;
+        }
+        rc = get_page_and_type(mfn, d, PGT_L1 + op->cmd - MMUEXT_PIN_L1_TABLE);
+        if (rc == 0) {
+            mfn_to_page(mfn)->flags |= PGF_PINNED;
+        }
+        return rc;
+    case MMUEXT_UNPIN_TABLE:
+        if (!mfn_valid(mfn)) {
+            return -EINVAL;
+        }
+        pg = mfn_to_page(mfn);
+        if (pg->owner != d->id || !(pg->flags & PGF_PINNED)) {
+            return -EINVAL;
+        }
+        pg->flags &= (uint16_t)~PGF_PINNED;
+        put_page_and_type(mfn);
+        return 0;
+    case MMUEXT_NEW_BASEPTR:
+        return set_baseptr(v, mfn, false);
+    case MMUEXT_NEW_USER_BASEPTR:
+        return set_baseptr(v, mfn, true);
+    case MMUEXT_TLB_FLUSH_LOCAL:
+    case MMUEXT_TLB_FLUSH_MULTI:
+    case MMUEXT_TLB_FLUSH_ALL:
+        flush_local();
+        return 0;
+    case MMUEXT_INVLPG_LOCAL:
+    case MMUEXT_INVLPG_MULTI:
+    case MMUEXT_INVLPG_ALL:
+        if (!is_canonical(op->arg1.linear_addr)) {
+            return -EINVAL;
+        }
+        invlpg((void *)op->arg1.linear_addr);
+        return 0;
+    case MMUEXT_FLUSH_CACHE:
+    case MMUEXT_FLUSH_CACHE_GLOBAL:
+        return 0;   /* caches are coherent for PV guests */
+    default:
+        return -ENOSYS;
+    }
+}
+
+long do_mmuext_op(uint64_t uops, uint64_t count, uint64_t pdone, uint64_t foreigndom,
+                  uint64_t a5)
+{
+    struct vcpu *v = current_vcpu();
+    unsigned int i;
+    long rc = 0;
+
+    count &= 0xffffffffu;
+    if ((foreigndom & 0xffff) != DOMID_SELF && (foreigndom & 0xffff) != v->domain->id) {
+        return -ESRCH;
+    }
+    for (i = 0; i < count; i++) {
+        struct mmuext_op op;
+
+        if (copy_from_guest(&op, uops + (uint64_t)i * sizeof(op), sizeof(op))) {
+            rc = -EFAULT;
+            break;
+        }
+        rc = mmuext_one(v, &op);
+        if (rc) {
+            break;
+        }
+    }
+    return report_done(pdone, i, rc);
+}
