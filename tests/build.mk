@@ -18,10 +18,11 @@ $(foreach t,$(UNIT_TEST_SRCS),$(eval $(call unit_test,$(t),$(word 3,$(subst /, ,
 TEST_DEPS += $(UNIT_TEST_BINS) $(BUILD)/tests/grub-test.iso
 
 # The GRUB boot test boots its own ISO with a known module.
-$(BUILD)/tests/grub-test.iso: $(HV_BIN) scripts/mkiso.sh tests/qemu/grub-module.txt
+$(BUILD)/tests/grub-test.iso: $(HV_BIN) scripts/mkiso.sh tests/qemu/grub-module.txt $(BUILD)/tests/guests/example.elf
 	@mkdir -p $(@D)
 	@echo "  ISO     $@"
-	$(Q)scripts/mkiso.sh $@ $(HV_BIN) "loglvl=debug" tests/qemu/grub-module.txt "grub-test-module one two"
+	$(Q)scripts/mkiso.sh $@ $(HV_BIN) "loglvl=debug dom0_mem=32M" \
+		$(BUILD)/tests/guests/example.elf "example one two" tests/qemu/grub-module.txt "initrd"
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 

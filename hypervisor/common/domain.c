@@ -60,9 +60,7 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id)
     v->vcpu_info = &d->shared_info->vcpu_info[id];
     /* Events start masked: a guest enables them when it is ready. */
     v->vcpu_info->evtchn_upcall_mask = 1;
-    v->arch.guest_table = INVALID_MFN;
-    v->arch.guest_table_user = INVALID_MFN;
-    v->arch.kernel_mode = true;
+    arch_vcpu_init(v);
     d->vcpus[id] = v;
     if (id >= d->nr_vcpus) {
         d->nr_vcpus = id + 1;

@@ -24,7 +24,7 @@ void time_scale_init_ratio(struct time_scale *ts, uint64_t from_hz, uint64_t to_
         shift++;
     }
     while (tps > 2 * to_hz) {
-        tps >>= 1;
+        tps = (tps + 1) >> 1;   /* rounding down could land on to_hz: mul_frac 2^32 */
         shift--;
     }
     ts->shift = (int8_t)shift;

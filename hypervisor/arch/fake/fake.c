@@ -4,6 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <hv/arch.h>
+#include <hv/domain.h>
+#include <hv/errno.h>
+#include <hv/guest_access.h>
+#include <hv/shutdown.h>
 #include <hv/backtrace.h>
 #include <hv/lib.h>
 #include <hv/panic.h>
@@ -19,6 +23,63 @@ size_t fake_console_len;
 jmp_buf *fake_panic_jmp;
 char fake_panic_msg[256];
 static struct timer_queue fake_timers;
+uintptr_t fake_fault_start, fake_fault_end;
+int fake_shutdown_reason = -1;
+static struct vcpu *fake_current;
+
+void arch_vcpu_init(struct vcpu *v)
+{
+    (void)v;
+}
+
+struct vcpu *current_vcpu(void)
+{
+    return fake_current;
+}
+
+void set_current_vcpu(struct vcpu *v)
+{
+    fake_current = v;
+}
+
+bool guest_range_ok(uint64_t gva, size_t len)
+{
+    return gva != 0 && gva + len >= gva;
+}
+
+static bool faults(uint64_t gva, size_t len)
+{
+    return !guest_range_ok(gva, len) ||
+           (gva < fake_fault_end && gva + len > fake_fault_start);
+}
+
+int copy_from_guest(void *dst, uint64_t gva, size_t len)
+{
+    if (faults(gva, len)) {
+        return -EFAULT;
+    }
+    memcpy(dst, (const void *)(uintptr_t)gva, len);
+    return 0;
+}
+
+int copy_to_guest(uint64_t gva, const void *src, size_t len)
+{
+    if (faults(gva, len)) {
+        return -EFAULT;
+    }
+    memcpy((void *)(uintptr_t)gva, src, len);
+    return 0;
+}
+
+void machine_shutdown(enum shutdown_reason why)
+{
+    fake_shutdown_reason = (int)why;
+    if (fake_panic_jmp) {
+        longjmp(*fake_panic_jmp, 2);
+    }
+    fprintf(stderr, "unexpected machine_shutdown(%#x)\n", (unsigned int)why);
+    abort();
+}
 
 void fake_mem_init(mfn_t nr)
 {
@@ -67,6 +128,7 @@ void arch_stop_other_cpus(void) {}
 struct timer_queue *arch_timer_queue(void) { return &fake_timers; }
 const char *arch_timer_mode(void) { return "fake"; }
 void arch_inject_fault(const char *kind) { (void)kind; }
+void arch_start_dom0(const struct boot_info *bi) { (void)bi; }
 bool arch_on_cpu_stack(vaddr_t addr, size_t len) { (void)addr; (void)len; return false; }
 
 void fake_console_clear(void)

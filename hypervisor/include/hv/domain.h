@@ -66,6 +66,9 @@ static inline bool is_privileged(const struct domain *d)
     return d->flags & DOMCREATE_PRIVILEGED;
 }
 
+/* Architecture state of a new vCPU (no page tables yet, guest kernel mode). */
+void arch_vcpu_init(struct vcpu *v);
+
 /* The vCPU running on this CPU (NULL when idle). */
 struct vcpu *current_vcpu(void);
 void set_current_vcpu(struct vcpu *v);

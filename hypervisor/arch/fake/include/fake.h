@@ -18,6 +18,16 @@ extern char fake_console[8192];
 extern size_t fake_console_len;
 void fake_console_clear(void);
 
+/*
+ * Guest memory for host tests: guest virtual addresses are host pointers.
+ * Accesses that touch [fake_fault_start, fake_fault_end) fail with -EFAULT,
+ * as a guest page that is not mapped would.
+ */
+extern uintptr_t fake_fault_start, fake_fault_end;
+
+/* machine_shutdown() records its reason here and jumps like a panic. */
+extern int fake_shutdown_reason;
+
 /* Set by a test around code that should panic; the panic longjmps here. */
 extern jmp_buf *fake_panic_jmp;
 extern char fake_panic_msg[256];

@@ -137,13 +137,26 @@ static void fill_start_info(struct builder *b, const struct boot_module *kmod,
 static uint64_t dom0_pages(void)
 {
     struct frame_stats st;
-    uint64_t want = hv_params.dom0_mem;
+    uint64_t want = hv_params.dom0_mem, avail;
 
     frame_get_stats(&st);
+    /* Keep some memory for the hypervisor itself: 1/16 of what is free, at least 4 MiB. */
+    avail = st.free_pages * PAGE_SIZE;
+    avail -= MIN(avail, MAX(avail / 16, MiB(4)));
     if (!want) {
-        want = MIN(st.free_pages * PAGE_SIZE / 2, DOM0_DEFAULT_MAX);
+        want = MIN(avail / 2, DOM0_DEFAULT_MAX);
     }
-    return MAX(want, DOM0_MIN) / PAGE_SIZE;
+    if (want < DOM0_MIN) {
+        log_warn("dom0: dom0_mem=%lluK is below the minimum; using %llu MiB\n",
+                 (unsigned long long)(want >> 10), (unsigned long long)(DOM0_MIN >> 20));
+        want = DOM0_MIN;
+    }
+    if (want > avail) {
+        log_warn("dom0: dom0_mem=%lluM is more than the %llu MiB available; using that\n",
+                 (unsigned long long)(want >> 20), (unsigned long long)(avail >> 20));
+        want = avail;
+    }
+    return want / PAGE_SIZE;
 }
 
 struct vcpu *dom0_build(const struct boot_info *bi)

@@ -7,6 +7,13 @@
 #include <asm/time.h>
 #include <asm/x86.h>
 
+void arch_vcpu_init(struct vcpu *v)
+{
+    v->arch.guest_table = INVALID_MFN;
+    v->arch.guest_table_user = INVALID_MFN;
+    v->arch.kernel_mode = true;
+}
+
 struct vcpu *current_vcpu(void)
 {
     return this_cpu()->curr;
