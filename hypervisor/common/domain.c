@@ -14,7 +14,32 @@
 #include <xen/sched.h>
 #include <xen/xen.h>
 
+#define MAX_DOMAINS 256
+#define DEFAULT_MAX_EVTCHNS 4096
+
 static unsigned int nr_live_domains;
+static struct domain *domain_table[MAX_DOMAINS];
+
+struct domain *domain_lookup(domid_t id)
+{
+    for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
+        if (domain_table[i] && domain_table[i]->id == id) {
+            return domain_table[i];
+        }
+    }
+    return NULL;
+}
+
+static int table_insert(struct domain *d)
+{
+    for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
+        if (!domain_table[i]) {
+            domain_table[i] = d;
+            return 0;
+        }
+    }
+    return -ENOSPC;
+}
 
 struct domain *domain_create(domid_t id, const char *name, uint32_t flags, uint64_t max_pages)
 {
@@ -22,6 +47,10 @@ struct domain *domain_create(domid_t id, const char *name, uint32_t flags, uint6
     mfn_t si;
 
     if (!d) {
+        return NULL;
+    }
+    if (domain_lookup(id)) {
+        xfree(d);
         return NULL;
     }
     si = frame_alloc(0, DOMID_XEN);
@@ -33,6 +62,7 @@ struct domain *domain_create(domid_t id, const char *name, uint32_t flags, uint6
     strlcpy_hv(d->name, name, sizeof(d->name));
     d->flags = flags;
     d->state = DOMAIN_RUNNING;
+    d->shutdown_code = -1;
     d->max_pages = max_pages;
     d->page_head = FRAME_NONE;
     d->shared_info_mfn = si;
@@ -40,6 +70,12 @@ struct domain *domain_create(domid_t id, const char *name, uint32_t flags, uint6
     memset(d->shared_info, 0, PAGE_SIZE);
     /* The shared_info frame belongs to the hypervisor but is the domain's to map. */
     mfn_to_page(si)->aux = id;
+    if (evtchn_domain_init(d, DEFAULT_MAX_EVTCHNS) || table_insert(d)) {
+        evtchn_domain_destroy(d);
+        frame_free(si, 0);
+        xfree(d);
+        return NULL;
+    }
     nr_live_domains++;
     return d;
 }
@@ -61,6 +97,7 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id)
     /* Events start masked: a guest enables them when it is ready. */
     v->vcpu_info->evtchn_upcall_mask = 1;
     arch_vcpu_init(v);
+    vcpu_timers_init(v);
     d->vcpus[id] = v;
     if (id >= d->nr_vcpus) {
         d->nr_vcpus = id + 1;
@@ -113,6 +150,10 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 
     if (d->state != DOMAIN_RUNNING) {
         return;
+    }
+    /* A code recorded with SCHEDOP_shutdown_code wins over the final reason. */
+    if (d->shutdown_code >= 0) {
+        reason = (unsigned int)d->shutdown_code;
     }
     d->state = DOMAIN_SHUTDOWN;
     d->shutdown_reason = reason;

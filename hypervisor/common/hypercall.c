@@ -14,13 +14,16 @@ static hypercall_fn *const hypercall_table[] = {
     [__HYPERVISOR_stack_switch] = do_stack_switch,
     [__HYPERVISOR_set_callbacks] = do_set_callbacks,
     [__HYPERVISOR_fpu_taskswitch] = do_fpu_taskswitch,
+    [__HYPERVISOR_set_timer_op] = do_set_timer_op,
     [__HYPERVISOR_xen_version] = do_xen_version,
     [__HYPERVISOR_console_io] = do_console_io,
     [__HYPERVISOR_vm_assist] = do_vm_assist,
     [__HYPERVISOR_iret] = do_iret,
+    [__HYPERVISOR_vcpu_op] = do_vcpu_op,
     [__HYPERVISOR_set_segment_base] = do_set_segment_base,
     [__HYPERVISOR_sched_op] = do_sched_op,
     [__HYPERVISOR_callback_op] = do_callback_op,
+    [__HYPERVISOR_event_channel_op] = do_event_channel_op,
 };
 
 long hypercall_dispatch(uint64_t nr, const uint64_t a[5])

@@ -11,6 +11,7 @@
 #include <hv/time.h>
 #include <hv/timer.h>
 #include <xen/sched.h>
+#include <xen/vcpu.h>
 #include <xen/xen.h>
 
 static bool event_pending(const struct vcpu *v)
@@ -22,9 +23,67 @@ static bool event_pending(const struct vcpu *v)
 static long vcpu_block(struct vcpu *v)
 {
     v->vcpu_info->evtchn_upcall_mask = 0;
+    if (event_pending(v)) {
+        return 0;
+    }
+    vcpu_runstate_change(v, RUNSTATE_blocked);
     while (!event_pending(v) && v->domain->state == DOMAIN_RUNNING) {
         arch_idle();
     }
+    vcpu_runstate_change(v, RUNSTATE_running);
+    return 0;
+}
+
+static void poll_timeout(struct timer *t, void *data)
+{
+    *(bool *)data = true;
+}
+
+#define POLL_MAX_PORTS 128
+
+/*
+ * Wait until one of the ports is pending or the timeout (absolute system
+ * time, 0 = none) passes. Unlike block, the event mask is left alone.
+ */
+static long vcpu_poll(struct vcpu *v, uint64_t arg)
+{
+    struct domain *d = v->domain;
+    evtchn_port_t ports[POLL_MAX_PORTS];
+    struct sched_poll sp;
+    struct timer t;
+    bool expired = false;
+
+    if (copy_from_guest(&sp, arg, sizeof(sp))) {
+        return -EFAULT;
+    }
+    if (sp.nr_ports > POLL_MAX_PORTS) {
+        return -EINVAL;
+    }
+    if (copy_from_guest(ports, sp.ports.p, sp.nr_ports * sizeof(ports[0]))) {
+        return -EFAULT;
+    }
+    for (unsigned int i = 0; i < sp.nr_ports; i++) {
+        if (ports[i] >= d->max_evtchns) {
+            return -EINVAL;
+        }
+    }
+    timer_init(&t, poll_timeout, &expired);
+    if (sp.timeout) {
+        timer_set(arch_timer_queue(), &t, (s_time_t)sp.timeout);
+    }
+    vcpu_runstate_change(v, RUNSTATE_blocked);
+    for (;;) {
+        bool pending = false;
+        for (unsigned int i = 0; i < sp.nr_ports && !pending; i++) {
+            pending = evtchn_is_pending(d, ports[i]);
+        }
+        if (pending || expired || d->state != DOMAIN_RUNNING || sp.nr_ports == 0) {
+            break;
+        }
+        arch_idle();
+    }
+    timer_stop(arch_timer_queue(), &t);
+    vcpu_runstate_change(v, RUNSTATE_running);
     return 0;
 }
 
@@ -38,6 +97,8 @@ long do_sched_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t 
         return 0;
     case SCHEDOP_block:
         return vcpu_block(v);
+    case SCHEDOP_poll:
+        return vcpu_poll(v, arg);
     case SCHEDOP_shutdown:
         if (copy_from_guest(&sd, arg, sizeof(sd))) {
             return -EFAULT;
@@ -48,7 +109,9 @@ long do_sched_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t 
         if (copy_from_guest(&sd, arg, sizeof(sd))) {
             return -EFAULT;
         }
-        v->domain->shutdown_reason = sd.reason & 0xff;
+        if (v->domain->shutdown_code < 0) {
+            v->domain->shutdown_code = (int)(sd.reason & 0xff);  /* the first one counts */
+        }
         return 0;
     default:
         return -ENOSYS;

@@ -32,6 +32,17 @@ void arch_vcpu_init(struct vcpu *v)
     (void)v;
 }
 
+void arch_vcpu_kick(struct vcpu *v)
+{
+    (void)v;
+}
+
+int arch_get_writable_frame(struct domain *d, mfn_t mfn)
+{
+    (void)d;
+    return mfn < fake_mem_frames ? 0 : -EINVAL;
+}
+
 struct vcpu *current_vcpu(void)
 {
     return fake_current;

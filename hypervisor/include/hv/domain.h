@@ -6,6 +6,7 @@
 #ifndef HV_DOMAIN_H
 #define HV_DOMAIN_H
 
+#include <hv/event.h>
 #include <hv/frame.h>
 #include <hv/timer.h>
 #include <hv/types.h>
@@ -31,8 +32,18 @@ struct vcpu {
     unsigned int id;
     struct domain *domain;
     struct vcpu_info *vcpu_info;     /* hypervisor mapping of its vcpu_info */
+    evtchn_port_t virq_to_evtchn[24];   /* NR_VIRQS */
     struct timer singleshot_timer;
-    s_time_t singleshot_deadline;
+    struct timer periodic_timer;
+    s_time_t periodic_period;
+    mfn_t vcpu_info_mfn;             /* INVALID_MFN: still in shared_info */
+    uint64_t runstate_va;            /* guest VA of its runstate area, 0 = none */
+    struct {
+        int state;                   /* RUNSTATE_* */
+        s_time_t entry;              /* when it entered the state */
+        uint64_t time[4];            /* ns spent in each state */
+    } runstate;
+    bool polling;                    /* in SCHEDOP_poll */
     struct arch_vcpu arch;
 };
 
@@ -42,6 +53,7 @@ struct domain {
     uint32_t flags;                  /* DOMCREATE_* */
     enum domain_state state;
     unsigned int shutdown_reason;    /* SHUTDOWN_* of the Xen ABI */
+    int shutdown_code;               /* SCHEDOP_shutdown_code's reason, -1 if none */
     struct shared_info *shared_info;
     mfn_t shared_info_mfn;
     uint64_t tot_pages;              /* frames the domain owns */
@@ -50,6 +62,8 @@ struct domain {
     unsigned int nr_vcpus;
     struct vcpu *vcpus[MAX_VCPUS];
     uint64_t vm_assist;              /* VMASST_TYPE_* bits enabled */
+    struct evtchn *evtchn[EVTCHN_BUCKETS];  /* allocated 64 ports at a time */
+    unsigned int max_evtchns;        /* ports 0 .. max_evtchns - 1 */
     struct arch_domain arch;
 };
 
@@ -66,8 +80,20 @@ static inline bool is_privileged(const struct domain *d)
     return d->flags & DOMCREATE_PRIVILEGED;
 }
 
+/* Record a runstate change (RUNSTATE_*) and update the guest's runstate area. */
+void vcpu_runstate_change(struct vcpu *v, int state);
+/* Set up the vCPU's timers; vcpu_timers_start arms them on this CPU. */
+void vcpu_timers_init(struct vcpu *v);
+void vcpu_timers_start(struct vcpu *v);
+
+/* Take a lasting writable reference on a frame d owns (vcpu_info pages). 0 or -errno. */
+int arch_get_writable_frame(struct domain *d, mfn_t mfn);
+
 /* Architecture state of a new vCPU (no page tables yet, guest kernel mode). */
 void arch_vcpu_init(struct vcpu *v);
+
+/* The domain with this id, or NULL. DOMID_SELF is not resolved here. */
+struct domain *domain_lookup(domid_t id);
 
 /* The vCPU running on this CPU (NULL when idle). */
 struct vcpu *current_vcpu(void);

@@ -3,6 +3,7 @@
 #include <hv/lib.h>
 #include <hv/time.h>
 #include <xen/xen.h>
+#include <asm/mm.h>
 #include <asm/pv.h>
 #include <asm/time.h>
 #include <asm/x86.h>
@@ -12,6 +13,18 @@ void arch_vcpu_init(struct vcpu *v)
     v->arch.guest_table = INVALID_MFN;
     v->arch.guest_table_user = INVALID_MFN;
     v->arch.kernel_mode = true;
+}
+
+/* One vCPU per CPU so far: a vCPU is either running here or blocked here,
+ * and the block loop checks for events after every interrupt. */
+void arch_vcpu_kick(struct vcpu *v)
+{
+    (void)v;
+}
+
+int arch_get_writable_frame(struct domain *d, mfn_t mfn)
+{
+    return get_page_and_type(mfn, d, PGT_WRITABLE);
 }
 
 struct vcpu *current_vcpu(void)
@@ -67,6 +80,7 @@ void pv_vcpu_run(struct vcpu *v)
 
     set_current_vcpu(v);
     pv_update_time(v);
+    vcpu_timers_start(v);
     write_cr3(v->arch.guest_table << PAGE_SHIFT);
     wrmsr(MSR_FS_BASE, v->arch.fs_base);
     wrmsr(MSR_GS_BASE, v->arch.kernel_mode ? v->arch.gs_base_kernel : v->arch.gs_base_user);
