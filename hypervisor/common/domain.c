@@ -68,8 +68,10 @@ struct domain *domain_create(domid_t id, const char *name, uint32_t flags, uint6
     d->shared_info_mfn = si;
     d->shared_info = mfn_to_virt(si);
     memset(d->shared_info, 0, PAGE_SIZE);
-    /* The shared_info frame belongs to the hypervisor but is the domain's to map. */
+    /* The shared_info frame belongs to the hypervisor but is the domain's to map;
+     * its permanent reference keeps the guest's mappings from ever freeing it. */
     mfn_to_page(si)->aux = id;
+    mfn_to_page(si)->count = 1;
     if (evtchn_domain_init(d, DEFAULT_MAX_EVTCHNS) || table_insert(d)) {
         evtchn_domain_destroy(d);
         frame_free(si, 0);
@@ -117,9 +119,11 @@ mfn_t domain_alloc_frames(struct domain *d, unsigned int order)
     if (mfn == INVALID_MFN) {
         return INVALID_MFN;
     }
+    frame_split(mfn, order);    /* the guest may give frames back one at a time */
     for (uint64_t i = 0; i < n; i++) {
         struct page_info *pg = mfn_to_page(mfn + i);
         pg->count = 1;      /* the allocation reference, held until the domain frees it */
+        pg->flags |= PGF_ALLOC_REF;
         pg->next = d->page_head;
         pg->prev = FRAME_NONE;
         if (d->page_head != FRAME_NONE) {
@@ -129,6 +133,26 @@ mfn_t domain_alloc_frames(struct domain *d, unsigned int order)
     }
     d->tot_pages += n;
     return mfn;
+}
+
+void domain_free_frame(mfn_t mfn)
+{
+    struct page_info *pg = mfn_to_page(mfn);
+    struct domain *d = domain_lookup(pg->owner);
+
+    if (d) {
+        if (pg->prev != FRAME_NONE) {
+            mfn_to_page(pg->prev)->next = pg->next;
+        } else {
+            d->page_head = pg->next;
+        }
+        if (pg->next != FRAME_NONE) {
+            mfn_to_page(pg->next)->prev = pg->prev;
+        }
+        d->tot_pages--;
+    }
+    pg->next = pg->prev = FRAME_NONE;
+    frame_free(mfn, 0);
 }
 
 static enum shutdown_reason machine_reason(unsigned int reason)

@@ -181,6 +181,20 @@ int frame_free(mfn_t mfn, unsigned int order)
     return 0;
 }
 
+void frame_split(mfn_t mfn, unsigned int order)
+{
+    unsigned long flags = spin_lock_irqsave(&fa.lock);
+
+    if (mfn < frame_table_size && (mfn_to_page(mfn)->flags & PGF_ALLOCATED) &&
+        mfn_to_page(mfn)->order == order) {
+        for (mfn_t i = 0; i < ((mfn_t)1 << order); i++) {
+            mfn_to_page(mfn + i)->flags |= PGF_ALLOCATED;
+            mfn_to_page(mfn + i)->order = 0;
+        }
+    }
+    spin_unlock_irqrestore(&fa.lock, flags);
+}
+
 void frame_get_stats(struct frame_stats *st)
 {
     unsigned long flags = spin_lock_irqsave(&fa.lock);

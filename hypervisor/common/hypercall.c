@@ -8,7 +8,14 @@
 
 static hypercall_fn *const hypercall_table[] = {
     [__HYPERVISOR_set_trap_table] = do_set_trap_table,
+    [__HYPERVISOR_set_gdt] = do_set_gdt,
+    [__HYPERVISOR_set_debugreg] = do_set_debugreg,
+    [__HYPERVISOR_get_debugreg] = do_get_debugreg,
+    [__HYPERVISOR_update_descriptor] = do_update_descriptor,
+    [__HYPERVISOR_physdev_op] = do_physdev_op,
     [__HYPERVISOR_mmu_update] = do_mmu_update,
+    [__HYPERVISOR_memory_op] = do_memory_op,
+    [__HYPERVISOR_multicall] = do_multicall,
     [__HYPERVISOR_update_va_mapping] = do_update_va_mapping,
     [__HYPERVISOR_mmuext_op] = do_mmuext_op,
     [__HYPERVISOR_stack_switch] = do_stack_switch,

@@ -26,11 +26,13 @@ static long vcpu_block(struct vcpu *v)
     if (event_pending(v)) {
         return 0;
     }
+    vcpu_timers_stop(v);
     vcpu_runstate_change(v, RUNSTATE_blocked);
     while (!event_pending(v) && v->domain->state == DOMAIN_RUNNING) {
         arch_idle();
     }
     vcpu_runstate_change(v, RUNSTATE_running);
+    vcpu_timers_start(v);
     return 0;
 }
 
@@ -71,6 +73,7 @@ static long vcpu_poll(struct vcpu *v, uint64_t arg)
     if (sp.timeout) {
         timer_set(arch_timer_queue(), &t, (s_time_t)sp.timeout);
     }
+    vcpu_timers_stop(v);
     vcpu_runstate_change(v, RUNSTATE_blocked);
     for (;;) {
         bool pending = false;
@@ -84,6 +87,7 @@ static long vcpu_poll(struct vcpu *v, uint64_t arg)
     }
     timer_stop(arch_timer_queue(), &t);
     vcpu_runstate_change(v, RUNSTATE_running);
+    vcpu_timers_start(v);
     return 0;
 }
 

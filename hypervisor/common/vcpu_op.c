@@ -20,12 +20,25 @@ static void singleshot_fired(struct timer *t, void *data)
     evtchn_send_virq(data, VIRQ_TIMER);
 }
 
+/* Send a tick if a period has passed since the last one, and arm the next. */
+static void periodic_work(struct vcpu *v)
+{
+    s_time_t t = now(), next = v->periodic_last + v->periodic_period;
+
+    if (!v->periodic_period) {
+        return;
+    }
+    if (t >= next) {
+        evtchn_send_virq(v, VIRQ_TIMER);
+        v->periodic_last = t;
+        next = t + v->periodic_period;
+    }
+    timer_set(arch_timer_queue(), &v->periodic_timer, next);
+}
+
 static void periodic_fired(struct timer *t, void *data)
 {
-    struct vcpu *v = data;
-
-    evtchn_send_virq(v, VIRQ_TIMER);
-    timer_set(arch_timer_queue(), t, t->expires + v->periodic_period);
+    periodic_work(data);
 }
 
 void vcpu_timers_init(struct vcpu *v)
@@ -37,13 +50,17 @@ void vcpu_timers_init(struct vcpu *v)
     v->runstate.entry = now();
     /* As on Xen, a PV vCPU ticks every 10 ms until it stops the periodic timer. */
     v->periodic_period = MILLISECS(10);
+    v->periodic_last = now();
 }
 
 void vcpu_timers_start(struct vcpu *v)
 {
-    if (v->periodic_period && !timer_active(&v->periodic_timer)) {
-        timer_set(arch_timer_queue(), &v->periodic_timer, now() + v->periodic_period);
-    }
+    periodic_work(v);
+}
+
+void vcpu_timers_stop(struct vcpu *v)
+{
+    timer_stop(arch_timer_queue(), &v->periodic_timer);
 }
 
 static void write_runstate(struct vcpu *v)
@@ -172,6 +189,7 @@ long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg, uint64_t a4, uint64
             return -EINVAL;
         }
         v->periodic_period = (s_time_t)p.period_ns;
+        v->periodic_last = now();
         return timer_set(arch_timer_queue(), &v->periodic_timer, now() + v->periodic_period);
     }
     case VCPUOP_stop_periodic_timer:
@@ -183,9 +201,7 @@ long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg, uint64_t a4, uint64
         if (copy_from_guest(&s, arg, sizeof(s))) {
             return -EFAULT;
         }
-        if ((s.flags & VCPU_SSHOTTMR_future) && (s_time_t)s.timeout_abs_ns < now()) {
-            return -ETIME;
-        }
+        /* Xen 4.17 ignores VCPU_SSHOTTMR_future: a past deadline fires at once. */
         return timer_set(arch_timer_queue(), &v->singleshot_timer,
                          sane_deadline((s_time_t)s.timeout_abs_ns));
     }

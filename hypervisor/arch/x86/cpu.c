@@ -17,7 +17,7 @@ struct cpu_info *cpu_infos[MAX_CPUS];
 unsigned int nr_cpus_online;
 
 static struct idt_entry idt[256] __aligned(16);
-static const uint64_t gdt_zero_page[512] __aligned(4096);
+const uint64_t gdt_zero_page[512] __aligned(4096);
 
 extern const uint8_t trap_stubs[];
 void reload_cs(uint64_t sel);

@@ -136,6 +136,11 @@ void do_trap(struct cpu_regs *regs)
         pv_trap(regs);
         return;
     }
+    if (v == 1) {
+        /* A guest breakpoint hit by the hypervisor touching guest memory: not ours. */
+        pv_take_dr6();
+        return;
+    }
     if (v < 32 && (fix = extable_fixup(regs->rip)) != 0) {
         regs->rip = fix;
         regs->rax = (uint64_t)-14;   /* -EFAULT for the code at the fixup */

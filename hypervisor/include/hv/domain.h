@@ -36,6 +36,7 @@ struct vcpu {
     struct timer singleshot_timer;
     struct timer periodic_timer;
     s_time_t periodic_period;
+    s_time_t periodic_last;          /* when the last periodic tick was sent */
     mfn_t vcpu_info_mfn;             /* INVALID_MFN: still in shared_info */
     uint64_t runstate_va;            /* guest VA of its runstate area, 0 = none */
     struct {
@@ -44,6 +45,7 @@ struct vcpu {
         uint64_t time[4];            /* ns spent in each state */
     } runstate;
     bool polling;                    /* in SCHEDOP_poll */
+    bool in_multicall;
     struct arch_vcpu arch;
 };
 
@@ -69,8 +71,13 @@ struct domain {
 
 struct domain *domain_create(domid_t id, const char *name, uint32_t flags, uint64_t max_pages);
 struct vcpu *vcpu_create(struct domain *d, unsigned int id);
-/* Allocate a frame block for d (counted against max_pages); INVALID_MFN if none. */
+/*
+ * Allocate 2^order contiguous frames for d (counted against max_pages), each
+ * holding the allocation reference; INVALID_MFN if the limit or memory runs out.
+ */
 mfn_t domain_alloc_frames(struct domain *d, unsigned int order);
+/* Return a frame nobody references any more (count 0) to the free pool. */
+void domain_free_frame(mfn_t mfn);
 /* Stop the domain with a reason (SHUTDOWN_poweroff, _crash, ...). */
 void domain_shutdown(struct domain *d, unsigned int reason);
 /* A guest did something it must not survive: log why and shut it down as crashed. */
@@ -82,9 +89,14 @@ static inline bool is_privileged(const struct domain *d)
 
 /* Record a runstate change (RUNSTATE_*) and update the guest's runstate area. */
 void vcpu_runstate_change(struct vcpu *v, int state);
-/* Set up the vCPU's timers; vcpu_timers_start arms them on this CPU. */
+/*
+ * Set up the vCPU's timers. The periodic timer runs only while the vCPU
+ * runs (as on Xen): vcpu_timers_start when it starts running (sending one
+ * catch-up tick if a period passed), vcpu_timers_stop when it blocks.
+ */
 void vcpu_timers_init(struct vcpu *v);
 void vcpu_timers_start(struct vcpu *v);
+void vcpu_timers_stop(struct vcpu *v);
 
 /* Take a lasting writable reference on a frame d owns (vcpu_info pages). 0 or -errno. */
 int arch_get_writable_frame(struct domain *d, mfn_t mfn);

@@ -39,6 +39,7 @@ enum page_type {
 #define PGF_ALLOCATED  (1u << 2)   /* head of an allocated block */
 #define PGF_PINNED     (1u << 3)   /* page table pinned by its owner */
 #define PGF_VALIDATED  (1u << 4)   /* current type's contents validated */
+#define PGF_ALLOC_REF  (1u << 5)   /* the owner's allocation reference is held */
 
 struct page_info {
     uint32_t next, prev;     /* buddy free list, or the owner's page list */
@@ -71,6 +72,8 @@ void frame_add_free(mfn_t start, mfn_t n);
 mfn_t frame_alloc(unsigned int order, domid_t owner);
 /* Returns 0, or -EINVAL for a double free, a bad order or a non-head frame. */
 int frame_free(mfn_t mfn, unsigned int order);
+/* Turn an allocated block into 2^order single-frame blocks, freeable one by one. */
+void frame_split(mfn_t mfn, unsigned int order);
 
 void frame_get_stats(struct frame_stats *st);
 

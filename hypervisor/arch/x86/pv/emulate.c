@@ -79,8 +79,8 @@ static bool read_msr(struct vcpu *v, uint32_t msr, uint64_t *val)
     case 0x10:              /* TSC */
         *val = rdtsc();
         return true;
-    case 0x277:             /* PAT */
-        *val = rdmsr(0x277);
+    case 0x277:             /* PAT: the one the hypervisor runs with, as Xen reports its own */
+        *val = 0x0000050100070406ull;
         return true;
     case 0x174: case 0x175: case 0x176:    /* SYSENTER: unused by 64-bit PV */
     case 0x8b:              /* microcode revision */
@@ -93,7 +93,12 @@ static bool read_msr(struct vcpu *v, uint32_t msr, uint64_t *val)
 
 static bool write_msr(struct vcpu *v, uint32_t msr, uint64_t val)
 {
+    uint64_t cur;
+
     switch (msr) {
+    case MSR_EFER:
+        /* Writing back what it reads is harmless; changing it is refused. */
+        return read_msr(v, msr, &cur) && cur == val;
     case MSR_FS_BASE:
         if (!is_canonical(val)) {
             return false;
@@ -163,37 +168,84 @@ static bool set_guest_cr(struct vcpu *v, unsigned int n, uint64_t val)
 }
 
 /* Ports the hypervisor owns: the PICs, the PIT, COM1 and QEMU's debug exit. */
-static bool port_reserved(uint16_t port)
+static bool port_reserved(uint16_t port, unsigned int size)
 {
-    return (port >= 0x20 && port <= 0x21) || (port >= 0xa0 && port <= 0xa1) ||
-           (port >= 0x40 && port <= 0x43) || port == 0x61 || (port >= 0x3f8 && port <= 0x3ff) ||
-           (port >= 0xf4 && port <= 0xf7);
+    for (unsigned int i = 0; i < size; i++) {
+        uint16_t p = (uint16_t)(port + i);
+        if ((p >= 0x20 && p <= 0x21) || (p >= 0xa0 && p <= 0xa1) || (p >= 0x40 && p <= 0x43) ||
+            p == 0x61 || (p >= 0x3f8 && p <= 0x3ff) || (p >= 0xf4 && p <= 0xf7)) {
+            return true;
+        }
+    }
+    return false;
 }
 
+static uint32_t port_in(uint16_t port, unsigned int size)
+{
+    switch (size) {
+    case 1:
+        return inb(port);
+    case 2: {
+        uint16_t v;
+        __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+        return v;
+    }
+    default: {
+        uint32_t v;
+        __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+        return v;
+    }
+    }
+}
+
+static void port_out(uint16_t port, unsigned int size, uint32_t v)
+{
+    switch (size) {
+    case 1:
+        outb(port, (uint8_t)v);
+        break;
+    case 2:
+        __asm__ volatile("outw %0, %1" : : "a"((uint16_t)v), "Nd"(port));
+        break;
+    default:
+        outl(port, v);
+        break;
+    }
+}
+
+/*
+ * Port I/O from a guest, allowed by its virtual IOPL as on Xen (the kernel
+ * counts as ring 1). dom0 reaches the real ports except the hypervisor's,
+ * and the PCI address latch (CF8) is kept per domain and replayed before a
+ * data-port access; denied reads return all ones and denied writes vanish.
+ */
 static bool emulate_io(struct vcpu *v, struct cpu_regs *regs, uint8_t op, uint16_t port,
                        unsigned int size)
 {
+    struct domain *d = v->domain;
     bool in = !(op & 2);
-    bool direct = is_privileged(v->domain) && !port_reserved(port);
+    bool direct = is_privileged(d) && !port_reserved(port, size);
     uint64_t mask = size == 1 ? 0xff : size == 2 ? 0xffff : 0xffffffffull;
 
-    if (in) {
-        uint32_t val = 0xffffffffu;
-        if (direct) {
-            if (size == 1) {
-                val = inb(port);
-            } else {
-                /* wider accesses from dom0 reach the port a byte at a time */
-                val = inb(port) | (uint32_t)inb((uint16_t)(port + 1)) << 8;
-                if (size == 4) {
-                    val |= (uint32_t)inb((uint16_t)(port + 2)) << 16 |
-                           (uint32_t)inb((uint16_t)(port + 3)) << 24;
-                }
-            }
+    if (v->arch.iopl < (v->arch.kernel_mode ? 1u : 3u)) {
+        return false;
+    }
+    if (is_privileged(d) && port == 0xcf8 && size == 4) {
+        if (in) {
+            regs->rax = d->arch.pci_cf8;
+        } else {
+            d->arch.pci_cf8 = (uint32_t)regs->rax;
         }
+        return true;
+    }
+    if (direct && port >= 0xcfc && port + size <= 0xd00) {
+        outl(0xcf8, d->arch.pci_cf8);
+    }
+    if (in) {
+        uint32_t val = direct ? port_in(port, size) : 0xffffffffu;
         regs->rax = size == 4 ? (val & mask) : ((regs->rax & ~mask) | (val & mask));
-    } else if (direct && size == 1) {
-        outb(port, (uint8_t)regs->rax);
+    } else if (direct) {
+        port_out(port, size, (uint32_t)(regs->rax & mask));
     }
     return true;
 }
@@ -205,9 +257,6 @@ bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *regs)
     bool opsize16 = false;
     uint64_t val;
 
-    if (!v->arch.kernel_mode) {
-        return false;   /* guest user mode gets the #GP */
-    }
     for (; i < len; i++) {
         uint8_t b = insn[i];
         if (b == 0x66) {
@@ -226,20 +275,26 @@ bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *regs)
     }
     switch (insn[i]) {
     case 0xe4: case 0xe5: case 0xe6: case 0xe7:   /* in/out with an immediate port */
-        if (i + 2 > len) {
+        if (i + 2 > len ||
+            !emulate_io(v, regs, insn[i], insn[i + 1], insn[i] & 1 ? (opsize16 ? 2 : 4) : 1)) {
             return false;
         }
-        emulate_io(v, regs, insn[i], insn[i + 1], insn[i] & 1 ? (opsize16 ? 2 : 4) : 1);
         regs->rip += i + 2;
         return true;
     case 0xec: case 0xed: case 0xee: case 0xef:   /* in/out with the port in dx */
-        emulate_io(v, regs, insn[i], (uint16_t)regs->rdx, insn[i] & 1 ? (opsize16 ? 2 : 4) : 1);
+        if (!emulate_io(v, regs, insn[i], (uint16_t)regs->rdx,
+                        insn[i] & 1 ? (opsize16 ? 2 : 4) : 1)) {
+            return false;
+        }
         regs->rip += i + 1;
         return true;
     case 0x0f:
         break;
     default:
         return false;
+    }
+    if (!v->arch.kernel_mode) {
+        return false;   /* the rest is the kernel's: guest user mode gets the #GP */
     }
     if (i + 2 > len) {
         return false;
@@ -296,13 +351,14 @@ bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *regs)
         }
         dr = (modrm >> 3) & 7;
         reg = (modrm & 7) | (rex & 1 ? 8 : 0);
-        if (dr == 4 || dr == 5) {
-            dr += 2;    /* aliases of DR6 and DR7 */
-        }
         if (insn[i + 1] == 0x21) {
-            *gpr(regs, reg) = v->arch.dr[dr];
-        } else {
-            v->arch.dr[dr] = *gpr(regs, reg);
+            long dv = pv_get_debugreg(v, dr);
+            if (dv < 0 && dv > -4096) {
+                return false;
+            }
+            *gpr(regs, reg) = (uint64_t)dv;
+        } else if (pv_set_debugreg(v, dr, *gpr(regs, reg))) {
+            return false;
         }
         regs->rip += i + 3;
         return true;

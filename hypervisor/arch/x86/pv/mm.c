@@ -56,7 +56,9 @@ void put_page(mfn_t mfn)
     struct page_info *pg = mfn_to_page(mfn);
 
     BUG_ON(pg->count == 0);
-    pg->count--;
+    if (--pg->count == 0) {
+        domain_free_frame(mfn);    /* released by its owner and no longer mapped */
+    }
 }
 
 static int validate_table(struct domain *d, mfn_t mfn, unsigned int level);
@@ -89,6 +91,9 @@ int get_page_type(mfn_t mfn, struct domain *d, unsigned int type)
         }
         pg->flags |= PGF_VALIDATED;
         return 0;
+    }
+    if (type == PGT_SEG_DESC && pv_validate_desc_page(mfn)) {
+        return -EINVAL;
     }
     pg->type = (uint8_t)type;
     pg->type_count = 1;

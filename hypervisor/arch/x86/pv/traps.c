@@ -167,6 +167,9 @@ void pv_trap(struct cpu_regs *regs)
         ec = v->arch.kernel_mode ? ec & ~4u : ec | 4u;
         v->vcpu_info->arch.cr2 = read_cr2();
         break;
+    case 1:
+        v->arch.dr[6] |= pv_take_dr6();     /* the guest reads why through DR6 */
+        break;
     case 7:
         /* fpu_taskswitch(1) set TS: the first FPU use is the guest's #NM. */
         write_cr0(read_cr0() & ~X86_CR0_TS);

@@ -13,6 +13,7 @@ void arch_vcpu_init(struct vcpu *v)
     v->arch.guest_table = INVALID_MFN;
     v->arch.guest_table_user = INVALID_MFN;
     v->arch.kernel_mode = true;
+    pv_debugregs_init(v);
 }
 
 /* One vCPU per CPU so far: a vCPU is either running here or blocked here,
@@ -86,6 +87,8 @@ void pv_vcpu_run(struct vcpu *v)
     wrmsr(MSR_GS_BASE, v->arch.kernel_mode ? v->arch.gs_base_kernel : v->arch.gs_base_user);
     wrmsr(MSR_KERNEL_GS_BASE,
           v->arch.kernel_mode ? v->arch.gs_base_user : v->arch.gs_base_kernel);
+    pv_load_gdt(v);
+    pv_load_debugregs(v);
     *frame = v->arch.regs;
     enter_guest(frame);
 }

@@ -72,6 +72,9 @@ static inline void ltr(uint16_t sel)
 /* Point all 256 gates at the entry stubs with code selector cs, and load the IDT. */
 void idt_load(uint16_t cs, bool with_ist);
 
+/* A zero page: the GDT window's guest pages until a guest installs its own. */
+extern const uint64_t gdt_zero_page[512];
+
 /* Build the GDT descriptors the hypervisor owns, into entries from 7168. */
 void gdt_fill_reserved(uint64_t *gdt, const struct tss64 *tss);
 

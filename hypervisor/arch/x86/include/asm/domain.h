@@ -38,6 +38,7 @@ struct arch_vcpu {
     mfn_t guest_table;             /* kernel L4 */
     mfn_t guest_table_user;        /* user L4, INVALID_MFN when none */
     uint64_t vcr4;                 /* the guest's view of CR4 */
+    unsigned int iopl;             /* virtual IOPL (PHYSDEVOP_set_iopl), 0-3 */
     uint64_t dr[8];
     uint64_t gdt_frames[16];
     unsigned int gdt_ents;
@@ -46,7 +47,7 @@ struct arch_vcpu {
 };
 
 struct arch_domain {
-    uint64_t unused;
+    uint32_t pci_cf8;              /* the domain's PCI configuration address latch */
 };
 
 #endif /* ASM_DOMAIN_H */

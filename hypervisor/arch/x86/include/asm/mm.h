@@ -46,6 +46,10 @@ int pv_update_entry(struct domain *d, mfn_t table, unsigned int level, unsigned 
 #define PV_BASE_ALLOWED (0x067ull | 0xe00ull | 0xffe0000000000000ull)
 #define PV_CACHE_ATTRS  (0x018ull | 0x080ull)
 
+/* Check a descriptor page (set_gdt); fixes DPLs in place. 0 or -EINVAL. */
+int pv_validate_desc_page(mfn_t mfn);
+bool pv_check_descriptor(uint64_t *desc);
+
 /* Is mfn a frame d may map: its own, or its shared_info. */
 bool pv_frame_mappable(const struct domain *d, mfn_t mfn);
 

@@ -36,6 +36,17 @@ bool pv_emulate_forced(struct vcpu *v, struct cpu_regs *regs);
 bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *regs);
 void pv_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t res[4]);
 
+/* Debug registers (pv/debugreg.c): the hypercalls' rules, shared with mov %drN. */
+long pv_set_debugreg(struct vcpu *v, unsigned int reg, uint64_t value);
+long pv_get_debugreg(struct vcpu *v, unsigned int reg);
+void pv_load_debugregs(struct vcpu *v);
+void pv_debugregs_init(struct vcpu *v);
+/* Read and reset the hardware DR6; returns the bits that describe the #DB. */
+uint64_t pv_take_dr6(void);
+
+/* The vCPU's GDT frames into this CPU's GDT window (pv/descriptors.c). */
+void pv_load_gdt(struct vcpu *v);
+
 /* Keep the vCPU's pvclock (vcpu_time_info) current. */
 void pv_update_time(struct vcpu *v);
 
