@@ -22,7 +22,7 @@ $(BUILD)/tests/grub-test.iso: $(HV_BIN) scripts/mkiso.sh tests/qemu/grub-module.
 	@mkdir -p $(@D)
 	@echo "  ISO     $@"
 	$(Q)scripts/mkiso.sh $@ $(HV_BIN) "loglvl=debug dom0_mem=32M" \
-		$(BUILD)/tests/guests/example.elf "example one two" tests/qemu/grub-module.txt "initrd"
+		$(BUILD)/tests/guests/example.elf "hello world=1 x" tests/qemu/grub-module.txt "initrd"
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 

@@ -103,13 +103,22 @@ const char *boot_cmdline_skip_path(const char *c)
     return end;
 }
 
-static void set_module_strings(struct boot_module *m, const char *s)
+/*
+ * Multiboot 1 loaders (QEMU, GRUB's "module") put the file's path first in a
+ * module's string; GRUB's Multiboot 2 "module2" gives only the arguments.
+ */
+static void set_module_strings(struct boot_module *m, const char *s, bool has_path)
 {
     const char *w = s, *end;
     size_t n;
 
     while (*w == ' ') {
         w++;
+    }
+    if (!has_path) {
+        m->name[0] = '\0';
+        strlcpy_hv(m->cmdline, w, sizeof(m->cmdline));
+        return;
     }
     for (end = w; *end && *end != ' '; end++) {
     }
@@ -160,7 +169,7 @@ static int add_module(struct boot_info *bi, boot_map_fn map, paddr_t start, padd
     if (str && copy_phys_str(map, str, buf, sizeof(buf))) {
         return -EINVAL;
     }
-    set_module_strings(m, buf);
+    set_module_strings(m, buf, bi->protocol == 1);
     return 0;
 }
 

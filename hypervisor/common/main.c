@@ -96,5 +96,6 @@ void hv_main(const struct boot_info *bi)
         machine_shutdown(SHUTDOWN_POWEROFF);
     }
     arch_start_dom0(bi);
-    panic("dom0 could not be built from %s", bi->modules[0].name);
+    panic("dom0 could not be built from %s",
+          bi->modules[0].name[0] ? bi->modules[0].name : "module 0");
 }

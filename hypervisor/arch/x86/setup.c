@@ -80,7 +80,8 @@ static void print_boot_info(const struct boot_info *bi)
         const struct boot_module *m = &bi->modules[i];
         log_info("  module %u: %016llx - %016llx (%llu bytes) %s%s%s\n", i,
                  (unsigned long long)m->start, (unsigned long long)(m->start + m->size),
-                 (unsigned long long)m->size, m->name, m->cmdline[0] ? " " : "", m->cmdline);
+                 (unsigned long long)m->size, m->name,
+                 m->name[0] && m->cmdline[0] ? " " : "", m->cmdline);
     }
     if (bi->truncated) {
         log_warn("boot: %u loader entries did not fit and were ignored\n", bi->truncated);

@@ -168,6 +168,7 @@ struct vcpu *dom0_build(const struct boot_info *bi)
     struct pv_layout layout;
     struct builder b = { .nr_pages = dom0_pages(), .l = &layout };
     const void *image = maddr_to_virt(kmod->start);
+    const char *what = kmod->name[0] ? kmod->name : "module 0";
     uint64_t initrd_len = initrd ? initrd->size : 0;
     char msg[160];
     struct vcpu *v;
@@ -176,14 +177,14 @@ struct vcpu *dom0_build(const struct boot_info *bi)
 
     rc = pv_elf_parse(image, kmod->size, &opts, &elf, msg, sizeof(msg));
     if (rc) {
-        log_err("dom0: %s is not a usable PV kernel: %s\n", kmod->name, msg);
+        log_err("dom0: %s is not a usable PV kernel: %s\n", what, msg);
         return NULL;
     }
     struct pv_layout_request req = { .elf = &elf, .nr_pages = b.nr_pages,
                                      .initrd_len = initrd_len };
     rc = pv_layout_compute(&req, &layout);
     if (rc) {
-        log_err("dom0: cannot lay out %s in %llu MiB (error %d)\n", kmod->name,
+        log_err("dom0: cannot lay out %s in %llu MiB (error %d)\n", what,
                 (unsigned long long)(b.nr_pages >> 8), rc);
         return NULL;
     }
@@ -196,7 +197,7 @@ struct vcpu *dom0_build(const struct boot_info *bi)
                 (unsigned long long)(b.nr_pages >> 8));
         return NULL;
     }
-    log_info("dom0: %s, %llu MiB, entry %#llx\n", elf.guest_os[0] ? elf.guest_os : kmod->name,
+    log_info("dom0: %s, %llu MiB, entry %#llx\n", elf.guest_os[0] ? elf.guest_os : what,
              (unsigned long long)(b.nr_pages >> 8), (unsigned long long)layout.entry);
     log_info("dom0:  kernel %#llx-%#llx p2m %#llx start_info %#llx page tables %#llx-%#llx"
              " stack %#llx end %#llx\n", (unsigned long long)layout.kern_start,
