@@ -71,3 +71,10 @@ $(ISO): $(HV_BIN) scripts/mkiso.sh
 # Internal headers compile on their own (freestanding).
 $(foreach h,$(sort $(wildcard $(HV_DIR)/include/hv/*.h $(HV_ARCH)/include/asm/*.h)),\
   $(eval $(call check_header_c,$(h),-ffreestanding -fno-builtin $(HV_INC))))
+
+# The PV MMU's reference and type accounting (arch/x86/pv/mm.c) is plain C:
+# tests/unit/pvmm/ links it against the fake arch (arch/fake/pvmm_fake.c)
+# plus the portable core, and the x86 headers that only define constants.
+HV_PVMM_HOST_SRCS := $(HV_HOST_SRCS) $(HV_ARCH)/pv/mm.c $(HV_ARCH)/pv/descriptors_check.c \
+                     $(HV_DIR)/arch/fake/pvmm/pvmm_fake.c
+$(eval $(call host_lib,pvmm,$(HV_PVMM_HOST_SRCS),-I$(HV_DIR)/include -I$(HV_DIR)/arch/fake/include -I$(HV_ARCH)/include -Iguest-abi/include -DPVMM_HOST_TEST))

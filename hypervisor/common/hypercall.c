@@ -3,7 +3,9 @@
  * hypercall is not provided (the guest gets -ENOSYS, as from Xen).
  */
 #include <hv/errno.h>
+#include <hv/domain.h>
 #include <hv/hypercall.h>
+#include <hv/time.h>
 #include <xen/xen.h>
 
 static hypercall_fn *const hypercall_table[] = {
@@ -32,6 +34,38 @@ static hypercall_fn *const hypercall_table[] = {
     [__HYPERVISOR_callback_op] = do_callback_op,
     [__HYPERVISOR_event_channel_op] = do_event_channel_op,
 };
+
+#define HYPERCALL_SLICE_NS 500000   /* 0.5 ms of work per entry, then continue */
+
+uint64_t hypercall_cont_args[6];
+static s_time_t slice_start;
+
+void hypercall_begin(void)
+{
+    slice_start = now();
+}
+
+bool hypercall_preempt_check(void)
+{
+    struct vcpu *v = current_vcpu();
+
+    if (v->in_multicall) {
+        return false;
+    }
+    return now() - slice_start > HYPERCALL_SLICE_NS || v->vcpu_info->evtchn_upcall_pending;
+}
+
+long hypercall_continue(uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                        uint64_t a5)
+{
+    hypercall_cont_args[0] = nr;
+    hypercall_cont_args[1] = a1;
+    hypercall_cont_args[2] = a2;
+    hypercall_cont_args[3] = a3;
+    hypercall_cont_args[4] = a4;
+    hypercall_cont_args[5] = a5;
+    return HYPERCALL_CONTINUATION;
+}
 
 long hypercall_dispatch(uint64_t nr, const uint64_t a[5])
 {

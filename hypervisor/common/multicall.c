@@ -24,6 +24,13 @@ long do_multicall(uint64_t list, uint64_t nr, uint64_t a3, uint64_t a4, uint64_t
         uint64_t slot = list + i * sizeof(struct multicall_entry);
         struct multicall_entry e;
 
+        if (i) {
+            v->in_multicall = false;
+            if (hypercall_preempt_check()) {
+                return hypercall_continue(__HYPERVISOR_multicall, slot, nr - i, 0, 0, 0);
+            }
+            v->in_multicall = true;
+        }
         if (copy_from_guest(&e, slot, sizeof(e))) {
             rc = -EFAULT;
             break;

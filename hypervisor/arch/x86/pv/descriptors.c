@@ -18,62 +18,8 @@
 #include <asm/percpu.h>
 #include <asm/pv.h>
 
-#define SEG_P (1u << 15)            /* in the high dword */
-#define SEG_S (1u << 12)
-#define SEG_DPL_SHIFT 13
-#define SEG_TYPE_MASK 0xf00u
-#define SEG_TYPE_CALLGATE 0xc00u
 #define GDT_WINDOW_PAGES 16
 #define MAX_GDT_FRAMES FIRST_RESERVED_GDT_PAGE
-
-static bool gate_selector_ok(uint16_t sel)
-{
-    /* A guest descriptor, or the flat kernel code selector. */
-    return (sel >> 3) < FIRST_RESERVED_GDT_ENTRY || (sel & ~3) == (FLAT_RING3_CS64 & ~3);
-}
-
-/* Check one descriptor and fix it up in place; false if it must be refused. */
-bool pv_check_descriptor(uint64_t *desc)
-{
-    uint32_t a = (uint32_t)*desc, b = (uint32_t)(*desc >> 32), dpl;
-
-    if (!(b & SEG_P)) {
-        return true;    /* a not-present descriptor always faults: harmless */
-    }
-    dpl = (b >> SEG_DPL_SHIFT) & 3;
-    if (b & SEG_S) {
-        b = (b & ~(3u << SEG_DPL_SHIFT)) | (3u << SEG_DPL_SHIFT);
-        *desc = ((uint64_t)b << 32) | a;
-        return true;
-    }
-    if ((b & SEG_TYPE_MASK) == 0) {
-        return true;    /* type 0: the upper half of a 16-byte gate */
-    }
-    if ((b & SEG_TYPE_MASK) != SEG_TYPE_CALLGATE || (b & 0xff) != 0 ||
-        !gate_selector_ok((uint16_t)(a >> 16))) {
-        return false;
-    }
-    a = (a & ~(3u << 16)) | (dpl << 16);    /* the gate's DPL, as the selector's RPL */
-    b &= ~(3u << SEG_DPL_SHIFT);
-    *desc = ((uint64_t)b << 32) | a;
-    return true;
-}
-
-/* Called when a frame takes the segment-descriptor type (asm/mm.h). */
-int pv_validate_desc_page(mfn_t mfn)
-{
-    uint64_t *d = mfn_to_virt(mfn);
-    uint64_t copy[512];
-
-    memcpy(copy, d, sizeof(copy));
-    for (unsigned int i = 0; i < 512; i++) {
-        if (!pv_check_descriptor(&copy[i])) {
-            return -EINVAL;
-        }
-    }
-    memcpy(d, copy, sizeof(copy));
-    return 0;
-}
 
 static uint64_t gdt_window_va(unsigned int cpu)
 {

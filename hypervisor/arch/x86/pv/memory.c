@@ -44,7 +44,10 @@ static int remove_page(struct domain *d, mfn_t mfn)
     return 0;
 }
 
-static long reservation(struct domain *self, unsigned int op, uint64_t arg)
+#define MEMOP_CMD_MASK 0x3f
+#define MEMOP_EXTENT_SHIFT 6    /* a resumed call carries its start extent in cmd */
+
+static long reservation(struct domain *self, unsigned int op, uint64_t start, uint64_t arg)
 {
     struct xen_memory_reservation r;
     struct domain *d;
@@ -60,8 +63,16 @@ static long reservation(struct domain *self, unsigned int op, uint64_t arg)
     if (r.extent_order > (is_privileged(self) ? MAX_ORDER_PRIV : MAX_ORDER_DOMU)) {
         return 0;
     }
-    for (i = 0; i < r.nr_extents; i++) {
+    if (start > r.nr_extents) {
+        return -EINVAL;
+    }
+    for (i = start; i < r.nr_extents; i++) {
         uint64_t slot = r.extent_start.p + i * sizeof(xen_pfn_t);
+
+        if (i > start && hypercall_preempt_check()) {
+            return hypercall_continue(__HYPERVISOR_memory_op,
+                                      op | (i << MEMOP_EXTENT_SHIFT), arg, 0, 0, 0);
+        }
         xen_pfn_t gpfn = 0;
         mfn_t mfn;
 
@@ -118,11 +129,11 @@ long do_memory_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t
 {
     struct domain *d = current_vcpu()->domain, *t;
 
-    switch (cmd & 0xff) {
+    switch (cmd & MEMOP_CMD_MASK) {
     case XENMEM_increase_reservation:
     case XENMEM_decrease_reservation:
     case XENMEM_populate_physmap:
-        return reservation(d, cmd & 0xff, arg);
+        return reservation(d, cmd & MEMOP_CMD_MASK, cmd >> MEMOP_EXTENT_SHIFT, arg);
     case XENMEM_maximum_ram_page:
         return (long)frame_table_size;
     case XENMEM_current_reservation:
@@ -135,7 +146,8 @@ long do_memory_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t
         if (!t) {
             return is_privileged(d) ? -ESRCH : -EPERM;
         }
-        return (long)((cmd & 0xff) == XENMEM_current_reservation ? t->tot_pages : t->max_pages);
+        return (long)((cmd & MEMOP_CMD_MASK) == XENMEM_current_reservation ? t->tot_pages
+                                                                          : t->max_pages);
     }
     case XENMEM_machphys_mapping: {
         struct xen_machphys_mapping m = { .v_start = MACH2PHYS_VIRT_START,

@@ -85,14 +85,29 @@ static long report_done(uint64_t pdone, unsigned int done, long rc)
     return rc;
 }
 
+/* A resumed batch starts from the count of what earlier parts did. */
+static unsigned int resume_done(uint64_t *count, uint64_t pdone)
+{
+    unsigned int done = 0;
+
+    if (*count & MMU_UPDATE_PREEMPTED) {
+        *count &= ~(uint64_t)MMU_UPDATE_PREEMPTED;
+        if (pdone) {
+            (void)copy_from_guest(&done, pdone, sizeof(done));
+        }
+    }
+    return done;
+}
+
 long do_mmu_update(uint64_t ureqs, uint64_t count, uint64_t pdone, uint64_t foreigndom,
                    uint64_t a5)
 {
     struct domain *d = current_vcpu()->domain;
-    unsigned int i;
+    unsigned int i, done;
     long rc = 0;
 
     count &= 0xffffffffu;
+    done = resume_done(&count, pdone);
     if ((foreigndom & 0xffff) != DOMID_SELF && (foreigndom & 0xffff) != d->id) {
         return -ESRCH;      /* foreign updates: with the toolstack (issue 7) */
     }
@@ -100,6 +115,15 @@ long do_mmu_update(uint64_t ureqs, uint64_t count, uint64_t pdone, uint64_t fore
         struct mmu_update req;
         mfn_t mfn;
 
+        if (i && hypercall_preempt_check()) {
+            flush_local();
+            if (report_done(pdone, done + i, 0)) {
+                return -EFAULT;
+            }
+            return hypercall_continue(__HYPERVISOR_mmu_update,
+                                      ureqs + (uint64_t)i * sizeof(req),
+                                      (count - i) | MMU_UPDATE_PREEMPTED, pdone, foreigndom, 0);
+        }
         if (copy_from_guest(&req, ureqs + (uint64_t)i * sizeof(req), sizeof(req))) {
             rc = -EFAULT;
             break;
@@ -139,7 +163,7 @@ long do_mmu_update(uint64_t ureqs, uint64_t count, uint64_t pdone, uint64_t fore
         }
     }
     flush_local();
-    return report_done(pdone, i, rc);
+    return report_done(pdone, done + i, rc);
 }
 
 static int set_baseptr(struct vcpu *v, mfn_t mfn, bool user)
@@ -229,16 +253,24 @@ long do_mmuext_op(uint64_t uops, uint64_t count, uint64_t pdone, uint64_t foreig
                   uint64_t a5)
 {
     struct vcpu *v = current_vcpu();
-    unsigned int i;
+    unsigned int i, done;
     long rc = 0;
 
     count &= 0xffffffffu;
+    done = resume_done(&count, pdone);
     if ((foreigndom & 0xffff) != DOMID_SELF && (foreigndom & 0xffff) != v->domain->id) {
         return -ESRCH;
     }
     for (i = 0; i < count; i++) {
         struct mmuext_op op;
 
+        if (i && hypercall_preempt_check()) {
+            if (report_done(pdone, done + i, 0)) {
+                return -EFAULT;
+            }
+            return hypercall_continue(__HYPERVISOR_mmuext_op, uops + (uint64_t)i * sizeof(op),
+                                      (count - i) | MMU_UPDATE_PREEMPTED, pdone, foreigndom, 0);
+        }
         if (copy_from_guest(&op, uops + (uint64_t)i * sizeof(op), sizeof(op))) {
             rc = -EFAULT;
             break;
@@ -248,5 +280,5 @@ long do_mmuext_op(uint64_t uops, uint64_t count, uint64_t pdone, uint64_t foreig
             break;
         }
     }
-    return report_done(pdone, i, rc);
+    return report_done(pdone, done + i, rc);
 }

@@ -92,9 +92,22 @@ void do_syscall(struct cpu_regs *regs)
         pv_bounce_syscall(v, regs);
         return;
     }
+    hypercall_begin();
     {
-    const uint64_t args[5] = { regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8 };
+        const uint64_t args[5] = { regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8 };
+        long rc = hypercall_dispatch(regs->rax, args);
 
-    regs->rax = (uint64_t)hypercall_dispatch(regs->rax, args);
+        if (rc == HYPERCALL_CONTINUATION) {
+            /* Re-execute the syscall (2 bytes) with the arguments the rest needs. */
+            regs->rip -= 2;
+            regs->rax = hypercall_cont_args[0];
+            regs->rdi = hypercall_cont_args[1];
+            regs->rsi = hypercall_cont_args[2];
+            regs->rdx = hypercall_cont_args[3];
+            regs->r10 = hypercall_cont_args[4];
+            regs->r8 = hypercall_cont_args[5];
+            return;
+        }
+        regs->rax = (uint64_t)rc;
     }
 }

@@ -162,11 +162,17 @@ void pv_trap(struct cpu_regs *regs)
             return;
         }
         break;
-    case 14:
+    case 14: {
+        uint64_t cr2 = read_cr2();
+        /* A write to a present, read-only page: maybe one of the guest's page tables. */
+        if ((ec & 3) == 3 && pv_ptwr_emulate(v, regs, cr2)) {
+            return;
+        }
         /* The guest kernel runs in ring 3: report the mode it believes it is in. */
         ec = v->arch.kernel_mode ? ec & ~4u : ec | 4u;
-        v->vcpu_info->arch.cr2 = read_cr2();
+        v->vcpu_info->arch.cr2 = cr2;
         break;
+    }
     case 1:
         v->arch.dr[6] |= pv_take_dr6();     /* the guest reads why through DR6 */
         break;

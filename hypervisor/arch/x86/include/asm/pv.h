@@ -47,6 +47,9 @@ uint64_t pv_take_dr6(void);
 /* The vCPU's GDT frames into this CPU's GDT window (pv/descriptors.c). */
 void pv_load_gdt(struct vcpu *v);
 
+/* A store to one of the guest's L1 page tables: emulate it as an update (pv/ptwr.c). */
+bool pv_ptwr_emulate(struct vcpu *v, struct cpu_regs *regs, uint64_t addr);
+
 /* Keep the vCPU's pvclock (vcpu_time_info) current. */
 void pv_update_time(struct vcpu *v);
 
