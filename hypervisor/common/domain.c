@@ -100,6 +100,13 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id)
     v->vcpu_info->evtchn_upcall_mask = 1;
     arch_vcpu_init(v);
     vcpu_timers_init(v);
+    v->poll_port = -2;
+    sched_vcpu_init(v, 0, SCHED_DEFAULT_WEIGHT);
+    if (sched_add(v)) {
+        d->vcpus[id] = NULL;
+        xfree(v);
+        return NULL;
+    }
     d->vcpus[id] = v;
     if (id >= d->nr_vcpus) {
         d->nr_vcpus = id + 1;
@@ -181,6 +188,11 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     }
     d->state = DOMAIN_SHUTDOWN;
     d->shutdown_reason = reason;
+    for (unsigned int i = 0; i < MAX_VCPUS; i++) {
+        if (d->vcpus[i]) {
+            vcpu_pause(d->vcpus[i]);    /* it never runs again */
+        }
+    }
     log_info("domain %u (%s) shut down: %s\n", d->id, d->name,
              reason < ARRAY_SIZE(names) ? names[reason] : "unknown reason");
     nr_live_domains--;

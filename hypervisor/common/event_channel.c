@@ -86,6 +86,14 @@ static void set_pending(struct domain *d, evtchn_port_t port, unsigned int vcpu)
     if (!test_bit(&si->evtchn_mask[port / 64], port % 64) && v) {
         mark_vcpu_pending(v, port);
     }
+    /* A vCPU polling this port wakes even when the port is masked. */
+    for (unsigned int i = 0; i < MAX_VCPUS; i++) {
+        struct vcpu *p = d->vcpus[i];
+        if (p && p->poll_port != -2 && (p->poll_port == -1 || p->poll_port == (int)port)) {
+            p->poll_port = -2;
+            arch_vcpu_kick(p);
+        }
+    }
 }
 
 bool evtchn_is_pending(struct domain *d, evtchn_port_t port)

@@ -19,41 +19,41 @@ static bool event_pending(const struct vcpu *v)
     return __atomic_load_n(&v->vcpu_info->evtchn_upcall_pending, __ATOMIC_ACQUIRE) != 0;
 }
 
-/* Block until an event is pending; blocking unmasks events, as the ABI says. */
+/*
+ * Block until an event is pending; blocking unmasks events, as the ABI says.
+ * The vCPU is only marked: the exit path runs something else meanwhile, and
+ * the hypercall returns 0 when the vCPU runs again.
+ */
 static long vcpu_block(struct vcpu *v)
 {
     v->vcpu_info->evtchn_upcall_mask = 0;
-    if (event_pending(v)) {
-        return 0;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (!event_pending(v)) {
+        vcpu_set_blocked(v);
     }
-    vcpu_timers_stop(v);
-    vcpu_runstate_change(v, RUNSTATE_blocked);
-    while (!event_pending(v) && v->domain->state == DOMAIN_RUNNING) {
-        arch_idle();
-    }
-    vcpu_runstate_change(v, RUNSTATE_running);
-    vcpu_timers_start(v);
     return 0;
 }
 
-static void poll_timeout(struct timer *t, void *data)
+void vcpu_poll_timeout(struct timer *t, void *data)
 {
-    *(bool *)data = true;
+    struct vcpu *v = data;
+
+    v->poll_port = -2;
+    vcpu_wake(v);
 }
 
 #define POLL_MAX_PORTS 128
 
 /*
- * Wait until one of the ports is pending or the timeout (absolute system
- * time, 0 = none) passes. Unlike block, the event mask is left alone.
+ * Sleep until one of the ports is pending or the timeout (absolute system
+ * time, 0 = none) passes. Unlike block, the event mask is left alone. Any
+ * event that reaches the vCPU also ends the poll, as on Xen.
  */
 static long vcpu_poll(struct vcpu *v, uint64_t arg)
 {
     struct domain *d = v->domain;
     evtchn_port_t ports[POLL_MAX_PORTS];
     struct sched_poll sp;
-    struct timer t;
-    bool expired = false;
 
     if (copy_from_guest(&sp, arg, sizeof(sp))) {
         return -EFAULT;
@@ -68,26 +68,18 @@ static long vcpu_poll(struct vcpu *v, uint64_t arg)
         if (ports[i] >= d->max_evtchns) {
             return -EINVAL;
         }
+        if (evtchn_is_pending(d, ports[i])) {
+            return 0;
+        }
     }
-    timer_init(&t, poll_timeout, &expired);
+    if (sp.nr_ports == 0 || (sp.timeout && (s_time_t)sp.timeout <= now())) {
+        return 0;
+    }
+    v->poll_port = sp.nr_ports == 1 ? (int)ports[0] : -1;
     if (sp.timeout) {
-        timer_set(arch_timer_queue(), &t, (s_time_t)sp.timeout);
+        timer_set(arch_timer_queue(), &v->poll_timer, (s_time_t)sp.timeout);
     }
-    vcpu_timers_stop(v);
-    vcpu_runstate_change(v, RUNSTATE_blocked);
-    for (;;) {
-        bool pending = false;
-        for (unsigned int i = 0; i < sp.nr_ports && !pending; i++) {
-            pending = evtchn_is_pending(d, ports[i]);
-        }
-        if (pending || expired || d->state != DOMAIN_RUNNING || sp.nr_ports == 0) {
-            break;
-        }
-        arch_idle();
-    }
-    timer_stop(arch_timer_queue(), &t);
-    vcpu_runstate_change(v, RUNSTATE_running);
-    vcpu_timers_start(v);
+    vcpu_set_blocked(v);
     return 0;
 }
 

@@ -45,6 +45,7 @@ void vcpu_timers_init(struct vcpu *v)
 {
     timer_init(&v->singleshot_timer, singleshot_fired, v);
     timer_init(&v->periodic_timer, periodic_fired, v);
+    timer_init(&v->poll_timer, vcpu_poll_timeout, v);
     v->vcpu_info_mfn = INVALID_MFN;
     v->runstate.state = RUNSTATE_running;
     v->runstate.entry = now();

@@ -117,6 +117,8 @@ void cpu_init_tables(struct cpu_info *ci)
     ci->tss.iomap_base = sizeof(ci->tss);   /* no I/O bitmap: ring 3 port I/O faults */
     gdt_fill_reserved(ci->gdt, &ci->tss);
 
+    /* Guests use SSE, and the vCPU context switch saves it with FXSAVE. */
+    write_cr4(read_cr4() | X86_CR4_OSFXSR_MASK);
     lgdt(&p);
     reload_cs(HV_CS);
     __asm__ volatile("mov %0, %%ds; mov %0, %%es; mov %0, %%ss" : : "r"((uint64_t)HV_DS));

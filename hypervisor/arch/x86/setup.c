@@ -9,6 +9,7 @@
 #include <hv/bootmem.h>
 #include <hv/arch.h>
 #include <hv/errno.h>
+#include <hv/sched.h>
 #include <hv/frame.h>
 #include <hv/lib.h>
 #include <hv/log.h>
@@ -302,7 +303,8 @@ void arch_start_dom0(const struct boot_info *bi)
     struct vcpu *v = dom0_build(bi);
 
     if (v) {
-        pv_vcpu_run(v);
+        vcpu_set_runnable(v);
+        pv_start_scheduling();
     }
 }
 

@@ -20,3 +20,39 @@ raw_copy_guest:
 section .ex_table progbits alloc noexec nowrite align=8
     dq .copy - $
     dq .done - $
+
+; long pv_load_segment(unsigned int which, uint16_t sel)
+; Load ds/es/fs/gs with a guest selector; 0, or -EFAULT (-14) when the CPU
+; refuses it (the exception table catches the #GP/#NP).
+section .text
+global pv_load_segment
+pv_load_segment:
+    xor eax, eax
+    cmp edi, 1
+    jb .ds
+    je .es
+    cmp edi, 2
+    je .fs
+.gs:
+    mov gs, si
+    ret
+.ds:
+    mov ds, si
+    ret
+.es:
+    mov es, si
+    ret
+.fs:
+    mov fs, si
+.out:
+    ret
+
+section .ex_table progbits alloc noexec nowrite align=8
+    dq .gs - $
+    dq .out - $
+    dq .ds - $
+    dq .out - $
+    dq .es - $
+    dq .out - $
+    dq .fs - $
+    dq .out - $

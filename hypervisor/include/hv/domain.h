@@ -8,6 +8,7 @@
 
 #include <hv/event.h>
 #include <hv/frame.h>
+#include <hv/sched.h>
 #include <hv/timer.h>
 #include <hv/types.h>
 #include <asm/domain.h>
@@ -44,8 +45,10 @@ struct vcpu {
         s_time_t entry;              /* when it entered the state */
         uint64_t time[4];            /* ns spent in each state */
     } runstate;
-    bool polling;                    /* in SCHEDOP_poll */
+    int poll_port;                   /* SCHEDOP_poll: a port, -1 any of its set, -2 not polling */
+    struct timer poll_timer;
     bool in_multicall;
+    struct sched_vcpu sched;
     struct arch_vcpu arch;
 };
 
@@ -97,6 +100,8 @@ void vcpu_runstate_change(struct vcpu *v, int state);
 void vcpu_timers_init(struct vcpu *v);
 void vcpu_timers_start(struct vcpu *v);
 void vcpu_timers_stop(struct vcpu *v);
+/* SCHEDOP_poll's timeout (common/sched_op.c). */
+void vcpu_poll_timeout(struct timer *t, void *data);
 
 /* Take a lasting writable reference on a frame d owns (vcpu_info pages). 0 or -errno. */
 int arch_get_writable_frame(struct domain *d, mfn_t mfn);

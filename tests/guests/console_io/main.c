@@ -35,7 +35,8 @@ void test_main(void)
 
     /* The count is an unsigned int: the upper 32 bits are ignored. */
     CHECK_EQ(hypercall_console_io(CONSOLEIO_write, (1ul << 32) | 20,
-                                  "console_io: count 20\n_this part is not printed_"), 0);
+                                  "console_io: count 20\n_this part is not printed_"),
+             0);
 
     /* CONSOLEIO_read: nothing is typed on the serial line. */
     CHECK_EQ(hypercall_console_io(CONSOLEIO_read, sizeof(buf), buf), 0);

@@ -14,8 +14,7 @@ static volatile uint32_t watched;
 
 void test_main(void)
 {
-    uint64_t addrs[] = { 0x1000, 0x00007ffffffff000ul, HYPERVISOR_VIRT_END,
-                         0xffffffffff600000ul };
+    uint64_t addrs[] = {0x1000, 0x00007ffffffff000ul, HYPERVISOR_VIRT_END, 0xffffffffff600000ul};
     for (int r = 0; r < 4; r++) {
         CHECK_EQ(hypercall_set_debugreg(r, addrs[r]), 0);
         CHECK_EQ(hypercall_get_debugreg(r), addrs[r]);
@@ -34,7 +33,7 @@ void test_main(void)
     CHECK_EQ(hypercall_set_debugreg(6, 1ul << 32), -XEN_EINVAL);
     CHECK_EQ(hypercall_set_debugreg(7, 0), 0);
     CHECK_EQ(hypercall_get_debugreg(7), 0x400);
-    CHECK_EQ(hypercall_set_debugreg(7, 1ul << 13), -XEN_EPERM);  /* GD */
+    CHECK_EQ(hypercall_set_debugreg(7, 1ul << 13), -XEN_EPERM); /* GD */
     CHECK_EQ(hypercall_set_debugreg(7, 1ul << 32), -XEN_EINVAL);
     /* An I/O breakpoint (R/W = 10) needs CR4.DE. */
     CHECK_EQ(hypercall_set_debugreg(7, 0x1 | (2ul << 16)), -XEN_EPERM);
@@ -54,7 +53,9 @@ void test_main(void)
     /* L0, R/W0 = 01 (write), LEN0 = 11 (4 bytes). */
     CHECK_EQ(hypercall_set_debugreg(7, 0x1 | (1ul << 16) | (3ul << 18)), 0);
     __asm__ volatile("movl $1, (%1)\n\t1: nop\n\t2:\n\t" _ASM_EXTABLE(1b, 2b)
-                     : "=a"(ex) : "r"(&watched), "a"(0) : "memory");
+                     : "=a"(ex)
+                     : "r"(&watched), "a"(0)
+                     : "memory");
     CHECK_EQ(ex, EXINFO(X86_EXC_DB, 0));
     CHECK(hypercall_get_debugreg(6) & 1, "DR6.B0 clear: %#lx", hypercall_get_debugreg(6));
     CHECK_EQ(hypercall_set_debugreg(7, 0), 0);

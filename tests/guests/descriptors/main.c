@@ -31,7 +31,9 @@ static uint64_t load_es(uint16_t sel)
 {
     uint64_t ex;
     __asm__ volatile("1: mov %w1, %%es\n\txor %%eax, %%eax\n\t2:\n\t" _ASM_EXTABLE(1b, 2b)
-                     : "=a"(ex) : "r"(sel), "a"(0) : "memory");
+                     : "=a"(ex)
+                     : "r"(sel), "a"(0)
+                     : "memory");
     return ex;
 }
 
@@ -75,7 +77,7 @@ void test_main(void)
     printf("update_descriptor\n");
     uint64_t ma = virt_to_maddr(&gdt[4]);
     CHECK_EQ(hypercall_update_descriptor(ma, DATA(0)), 0);
-    CHECK_EQ(gdt[4], DATA(3));                     /* DPL 0 -> 3 */
+    CHECK_EQ(gdt[4], DATA(3)); /* DPL 0 -> 3 */
     CHECK_EQ(hypercall_update_descriptor(ma, CODE64(1)), 0);
     CHECK_EQ(DPL_OF(gdt[4]), 3);
     CHECK_EQ(hypercall_update_descriptor(ma, 0), 0); /* not present: always fine */
@@ -87,7 +89,7 @@ void test_main(void)
     CHECK_EQ(hypercall_update_descriptor(ma + 4, DATA(3)), -XEN_EINVAL); /* misaligned */
     CHECK_EQ(hypercall_update_descriptor(0, DATA(3)), -XEN_EINVAL);      /* not our frame */
     CHECK_EQ(hypercall_update_descriptor(virt_to_maddr((void *)start_info->pt_base), DATA(3)),
-             -XEN_EINVAL);                                                /* a page table */
+             -XEN_EINVAL); /* a page table */
     /* An ordinary writable page is fine too. */
     CHECK_EQ(hypercall_update_descriptor(virt_to_maddr(&bad_gdt[5]), DATA(0)), 0);
     CHECK_EQ(bad_gdt[5], DATA(3));

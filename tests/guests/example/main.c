@@ -13,7 +13,8 @@ void test_main(void)
     printf("Hello, world\n");
     CHECK(!strncmp(start_info->magic, XEN_START_INFO_MAGIC, strlen(XEN_START_INFO_MAGIC)),
           "magic \"%.32s\"", start_info->magic);
-    CHECK_EQ(start_info->flags & (SIF_INITDOMAIN | SIF_PRIVILEGED), SIF_INITDOMAIN | SIF_PRIVILEGED);
+    CHECK_EQ(start_info->flags & (SIF_INITDOMAIN | SIF_PRIVILEGED),
+             SIF_INITDOMAIN | SIF_PRIVILEGED);
     CHECK(!strcmp((const char *)start_info->cmd_line, "hello world=1 x"), "cmd_line \"%s\"",
           (const char *)start_info->cmd_line);
     CHECK(start_info->nr_pages >= 1024, "nr_pages %lu", start_info->nr_pages);

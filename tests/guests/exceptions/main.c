@@ -56,8 +56,8 @@ static void test_ud(void)
     CHECK_EQ(ex, EXINFO(X86_EXC_UD, 0));
     CHECK_EQ(regs_saved_mask((const struct cpu_regs *)&last_exc.regs), 0);
     CHECK_EQ(last_exc.regs.rflags & X86_EFLAGS_IF, X86_EFLAGS_IF);
-    CHECK_EQ(last_exc.upcall_mask, 1);   /* TI_IF masked events on entry */
-    CHECK_EQ(mask_after, 0);             /* iret restored the mask from IF */
+    CHECK_EQ(last_exc.upcall_mask, 1); /* TI_IF masked events on entry */
+    CHECK_EQ(mask_after, 0);           /* iret restored the mask from IF */
 
     printf("#UD through an entry without TI_IF\n");
     CHECK_EQ(set_trap_entry(X86_EXC_UD, 0, false, trap_entry_stub(X86_EXC_UD)), 0);
@@ -75,20 +75,26 @@ static void test_bp_de(void)
 
     printf("#BP from int3 (a trap: rip after the instruction)\n");
     __asm__ volatile("lea 2f(%%rip), %[a]\n\t1: int3\n\t2:\n\t" _ASM_EXTABLE(2b, 2b)
-                     : "=a"(ex), [a] "=&r"(after) : "a"(0) : "memory");
+                     : "=a"(ex), [a] "=&r"(after)
+                     : "a"(0)
+                     : "memory");
     CHECK_EQ(ex, EXINFO(X86_EXC_BP, 0));
     CHECK_EQ(last_exc.regs.rip, after);
     CHECK_EQ(last_exc.regs.cs & 0xffff, FLAT_RING3_CS64_KERNEL_FRAME);
 
     __asm__ volatile("lea 2f(%%rip), %[a]\n\t1: int $3\n\t2:\n\t" _ASM_EXTABLE(2b, 2b)
-                     : "=a"(ex), [a] "=&r"(after) : "a"(0) : "memory");
+                     : "=a"(ex), [a] "=&r"(after)
+                     : "a"(0)
+                     : "memory");
     CHECK_EQ(ex, EXINFO(X86_EXC_BP, 0));
     CHECK_EQ(last_exc.regs.rip, after);
 
     printf("#DE from div by zero\n");
     __asm__ volatile("xor %%edx, %%edx\n\txor %%ecx, %%ecx\n\tmov $1, %%eax\n\t"
                      "1: div %%ecx\n\t2:\n\t" _ASM_EXTABLE(1b, 2b)
-                     : "=a"(ex) : : "rcx", "rdx", "memory");
+                     : "=a"(ex)
+                     :
+                     : "rcx", "rdx", "memory");
     CHECK_EQ(ex, EXINFO(X86_EXC_DE, 0));
 }
 
@@ -98,15 +104,19 @@ static void test_pf(void)
 
     printf("#PF: read of an unmapped page\n");
     __asm__ volatile("1: mov 0x123, %%eax\n\t2:\n\t" _ASM_EXTABLE(1b, 2b)
-                     : "=a"(ex) : "a"(0) : "memory");
-    CHECK_EQ(ex, EXINFO(X86_EXC_PF, 0));     /* U bit cleared for kernel mode */
-    CHECK_EQ(last_exc.cr2, 0x123);           /* vcpu_info->arch.cr2 */
+                     : "=a"(ex)
+                     : "a"(0)
+                     : "memory");
+    CHECK_EQ(ex, EXINFO(X86_EXC_PF, 0)); /* U bit cleared for kernel mode */
+    CHECK_EQ(last_exc.cr2, 0x123);       /* vcpu_info->arch.cr2 */
     CHECK_EQ(vcpu_info0()->arch.cr2, 0x123);
-    CHECK_EQ(read_cr2(), 0x123);             /* emulated mov from %cr2 */
+    CHECK_EQ(read_cr2(), 0x123); /* emulated mov from %cr2 */
 
     printf("#PF: write to an unmapped page\n");
     __asm__ volatile("1: movl $1, 0x456\n\t2:\n\t" _ASM_EXTABLE(1b, 2b)
-                     : "=a"(ex) : "a"(0) : "memory");
+                     : "=a"(ex)
+                     : "a"(0)
+                     : "memory");
     CHECK_EQ(ex, EXINFO(X86_EXC_PF, PFEC_WRITE));
     CHECK_EQ(last_exc.cr2, 0x456);
 
@@ -114,7 +124,9 @@ static void test_pf(void)
     CHECK_EQ(remap_page(ro_page, _PAGE_PRESENT | _PAGE_ACCESSED), 0);
     CHECK_EQ(ro_page[100], 0); /* still readable */
     __asm__ volatile("1: movb $1, (%[p])\n\t2:\n\t" _ASM_EXTABLE(1b, 2b)
-                     : "=a"(ex) : "a"(0), [p] "r"(ro_page + 100) : "memory");
+                     : "=a"(ex)
+                     : "a"(0), [p] "r"(ro_page + 100)
+                     : "memory");
     CHECK_EQ(ex, EXINFO(X86_EXC_PF, PFEC_PRESENT | PFEC_WRITE));
     CHECK_EQ(last_exc.cr2, (uintptr_t)(ro_page + 100));
     CHECK_EQ(remap_page(ro_page, _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED), 0);
@@ -123,7 +135,9 @@ static void test_pf(void)
 
     printf("#PF: access to the hypervisor's area\n");
     __asm__ volatile("1: mov (%[p]), %%eax\n\t2:\n\t" _ASM_EXTABLE(1b, 2b)
-                     : "=a"(ex) : "a"(0), [p] "r"(0xffff830000000000ul) : "memory");
+                     : "=a"(ex)
+                     : "a"(0), [p] "r"(0xffff830000000000ul)
+                     : "memory");
     CHECK_EQ(EXINFO_VEC(ex), X86_EXC_PF);
     CHECK_EQ(last_exc.cr2, 0xffff830000000000ul);
 }
@@ -144,15 +158,22 @@ static void test_gp(void)
         uint64_t after;
         CHECK_EQ(set_trap_entry(0x21, dpl, true, trap_entry_stub(0x21)), 0);
         __asm__ volatile("lea 2f(%%rip), %[a]\n\t1: int $0x21\n\t2:\n\t" _ASM_EXTABLE(2b, 2b)
-                         : "=a"(ex), [a] "=&r"(after) : "a"(0) : "memory");
+                         : "=a"(ex), [a] "=&r"(after)
+                         : "a"(0)
+                         : "memory");
         CHECK_EQ(ex, EXINFO(0x21, 0)); /* a software interrupt has no error code */
         CHECK_EQ(last_exc.regs.rip, after);
     }
 
     printf("#GP: lidt in guest kernel mode (ring 3)\n");
-    static const struct __attribute__((packed)) { uint16_t lim; uint64_t base; } idtr = { 0, 0 };
+    static const struct __attribute__((packed)) {
+        uint16_t lim;
+        uint64_t base;
+    } idtr = {0, 0};
     __asm__ volatile("1: lidt %[d]\n\t2:\n\t" _ASM_EXTABLE(1b, 2b)
-                     : "=a"(ex) : "a"(0), [d] "m"(idtr) : "memory");
+                     : "=a"(ex)
+                     : "a"(0), [d] "m"(idtr)
+                     : "memory");
     CHECK_EQ(ex, EXINFO(X86_EXC_GP, 0));
 }
 

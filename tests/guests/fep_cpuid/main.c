@@ -66,15 +66,22 @@ void test_main(void)
     __asm__ volatile("lea 1f(%%rip), %[rip]\n\t"
                      "1: .byte 0x0f, 0x0b, 0x78, 0x65, 0x6e\n\t"
                      "mov $99, %%eax\n\t2:\n\t" _ASM_EXTABLE(1b, 2b)
-                     : "=a"(ex), [rip] "=&r"(rip) : "a"(rax) : "memory");
+                     : "=a"(ex), [rip] "=&r"(rip)
+                     : "a"(rax)
+                     : "memory");
     CHECK_EQ(ex, EXINFO(X86_EXC_UD, 0));
     CHECK_EQ(last_exc.regs.rip, rip);
     __asm__ volatile("1: .byte 0x0f, 0x0b, 0x78, 0x65, 0x6e\n\tnop\n\t2:\n\t" _ASM_EXTABLE(1b, 2b)
-                     : "=a"(ex) : "a"(0) : "memory");
+                     : "=a"(ex)
+                     : "a"(0)
+                     : "memory");
     CHECK_EQ(ex, EXINFO(X86_EXC_UD, 0));
     /* A wrong signature is a plain ud2. */
-    __asm__ volatile("1: .byte 0x0f, 0x0b, 0x78, 0x65, 0x6d, 0x0f, 0xa2\n\t2:\n\t"
-                     _ASM_EXTABLE(1b, 2b) : "=a"(ex) : "a"(0) : "rbx", "rcx", "rdx", "memory");
+    __asm__ volatile(
+        "1: .byte 0x0f, 0x0b, 0x78, 0x65, 0x6d, 0x0f, 0xa2\n\t2:\n\t" _ASM_EXTABLE(1b, 2b)
+        : "=a"(ex)
+        : "a"(0)
+        : "rbx", "rcx", "rdx", "memory");
     CHECK_EQ(ex, EXINFO(X86_EXC_UD, 0));
 
     /* From guest user mode (no CPUID faulting). */

@@ -9,8 +9,8 @@
 
 const char test_title[] = "hypercalls: -ENOSYS numbers, hypercall page layout and use";
 
-static const uint8_t stub5[] = { XEN_HYPERCALL_STUB_BYTES(5) };
-static const uint8_t iret_stub[] = { XEN_HYPERCALL_IRET_STUB_BYTES };
+static const uint8_t stub5[] = {XEN_HYPERCALL_STUB_BYTES(5)};
+static const uint8_t iret_stub[] = {XEN_HYPERCALL_IRET_STUB_BYTES};
 
 void test_main(void)
 {
@@ -21,9 +21,8 @@ void test_main(void)
      * (physdev_op_compat) and 22 (update_va_mapping_otherdomain), and
      * Debian's build has 31 (xenoprof_op), so they are not probed here.
      */
-    static const unsigned long nosys[] = { 11, 27, 43, 47, 56, 63, 64, 127, 128,
-                                           255, 4096, 0x7fffffff, 0xffffffff, 1ul << 32,
-                                           ~0ul };
+    static const unsigned long nosys[] = {
+        11, 27, 43, 47, 56, 63, 64, 127, 128, 255, 4096, 0x7fffffff, 0xffffffff, 1ul << 32, ~0ul};
     for (unsigned int i = 0; i < ARRAY_SIZE(nosys); i++) {
         long rc = hypercall_raw(nosys[i], 0, 0, 0, 0, 0);
         CHECK(rc == -XEN_ENOSYS, "hypercall %#lx returned %ld", nosys[i], rc);

@@ -23,18 +23,18 @@ static void do_iret(uint64_t flags, uint64_t rflags, struct iret_out *o)
     uint16_t cs;
     __asm__ volatile("mov %%rsp, %%rbx\n\t"
                      "and $~0xf, %%rsp\n\t"
-                     "sub $64, %%rsp\n\t"         /* room: the frame must not clobber */
-                     "mov %%rsp, %%r12\n\t"       /* expected rsp after return */
-                     "pushq $0xe02b\n\t"          /* ss */
-                     "push %%r12\n\t"             /* rsp */
-                     "push %%rdi\n\t"              /* rflags */
-                     "pushq $0xe030\n\t"          /* cs: kernel, RPL 0 */
+                     "sub $64, %%rsp\n\t"   /* room: the frame must not clobber */
+                     "mov %%rsp, %%r12\n\t" /* expected rsp after return */
+                     "pushq $0xe02b\n\t"    /* ss */
+                     "push %%r12\n\t"       /* rsp */
+                     "push %%rdi\n\t"       /* rflags */
+                     "pushq $0xe030\n\t"    /* cs: kernel, RPL 0 */
                      "lea 1f(%%rip), %%rax\n\t"
-                     "push %%rax\n\t"             /* rip */
-                     "push %%rsi\n\t"              /* flags */
-                     "pushq $0x4c1c1c1c\n\t"      /* rcx */
-                     "pushq $0x1b1b1b1b\n\t"      /* r11 */
-                     "pushq $0x2a0a0a0a\n\t"      /* rax */
+                     "push %%rax\n\t"        /* rip */
+                     "push %%rsi\n\t"        /* flags */
+                     "pushq $0x4c1c1c1c\n\t" /* rcx */
+                     "pushq $0x1b1b1b1b\n\t" /* r11 */
+                     "pushq $0x2a0a0a0a\n\t" /* rax */
                      "mov $23, %%eax\n\t"
                      "syscall\n\t"
                      "ud2\n"
@@ -44,8 +44,8 @@ static void do_iret(uint64_t flags, uint64_t rflags, struct iret_out *o)
                      "pop %[fl]\n\t"
                      "mov %%cs, %w[cs]\n\t"
                      "mov %%rbx, %%rsp\n\t"
-                     : "=a"(rax), "=c"(rcx), "=r"(r11), [rsp] "=&r"(rsp), [fl] "=&r"(fl),
-                       [cs] "=&r"(cs)
+                     : "=a"(rax), "=c"(rcx),
+                       "=r"(r11), [rsp] "=&r"(rsp), [fl] "=&r"(fl), [cs] "=&r"(cs)
                      : "S"(flags), "D"(rflags)
                      : "rbx", "r12", "memory");
     o->rax = rax;

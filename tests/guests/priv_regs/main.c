@@ -18,42 +18,55 @@ static uint64_t inb_ex(uint16_t port)
 {
     uint64_t ex;
     __asm__ volatile("1: inb %%dx, %%al\n\tmovzbl %%al, %%eax\n\t2:\n\t" _ASM_EXTABLE(1b, 2b)
-                     : "=a"(ex) : "d"(port), "a"(0) : "memory");
+                     : "=a"(ex)
+                     : "d"(port), "a"(0)
+                     : "memory");
     return ex;
 }
 static uint64_t inw_ex(uint16_t port)
 {
     uint64_t ex;
     __asm__ volatile("1: inw %%dx, %%ax\n\tmovzwl %%ax, %%eax\n\t2:\n\t" _ASM_EXTABLE(1b, 2b)
-                     : "=a"(ex) : "d"(port), "a"(0) : "memory");
+                     : "=a"(ex)
+                     : "d"(port), "a"(0)
+                     : "memory");
     return ex;
 }
 static uint64_t inl_ex(uint16_t port)
 {
     uint64_t ex;
     __asm__ volatile("1: inl %%dx, %%eax\n\t2:\n\t" _ASM_EXTABLE(1b, 2b)
-                     : "=a"(ex) : "d"(port), "a"(0) : "memory");
+                     : "=a"(ex)
+                     : "d"(port), "a"(0)
+                     : "memory");
     return ex;
 }
 static uint64_t outl_ex(uint16_t port, uint32_t v)
 {
     uint64_t ex;
     __asm__ volatile("1: outl %%eax, %%dx\n\txor %%eax, %%eax\n\t2:\n\t" _ASM_EXTABLE(1b, 2b)
-                     : "=a"(ex) : "d"(port), "a"(v) : "memory");
+                     : "=a"(ex)
+                     : "d"(port), "a"(v)
+                     : "memory");
     return ex;
 }
 static uint64_t outb_ex(uint16_t port, uint8_t v)
 {
     uint64_t ex;
     __asm__ volatile("1: outb %%al, %%dx\n\txor %%eax, %%eax\n\t2:\n\t" _ASM_EXTABLE(1b, 2b)
-                     : "=a"(ex) : "d"(port), "a"(v) : "memory");
+                     : "=a"(ex)
+                     : "d"(port), "a"(v)
+                     : "memory");
     return ex;
 }
-static uint64_t user_inb(uint64_t port) { return inb_ex((uint16_t)port); }
+static uint64_t user_inb(uint64_t port)
+{
+    return inb_ex((uint16_t)port);
+}
 
 static long set_iopl(uint32_t iopl)
 {
-    struct physdev_set_iopl s = { .iopl = iopl };
+    struct physdev_set_iopl s = {.iopl = iopl};
     return hypercall_physdev_op(PHYSDEVOP_set_iopl, &s);
 }
 

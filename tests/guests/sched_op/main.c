@@ -12,9 +12,9 @@ const char test_title[] = "sched_op: yield, poll errors, shutdown_code wins over
 
 void test_main(void)
 {
-    uint32_t ports[2] = { 1, 2 };
-    struct sched_poll poll = { .nr_ports = 1, .timeout = 1 };
-    struct sched_shutdown sd = { .reason = SHUTDOWN_crash };
+    uint32_t ports[2] = {1, 2};
+    struct sched_poll poll = {.nr_ports = 1, .timeout = 1};
+    struct sched_shutdown sd = {.reason = SHUTDOWN_crash};
 
     CHECK_EQ(hypercall_yield(), 0);
     CHECK_EQ(hypercall_sched_op(SCHEDOP_yield, (void *)0x10), 0); /* arg unused */

@@ -11,17 +11,37 @@ const char test_title[] = "segbase_msr: set_segment_base, rdmsr/wrmsr emulation"
 
 static volatile uint64_t var_fs = 0xf5f5, var_gs = 0x6565, var_gsu = 0x7575, var2 = 0x2222;
 
-static uint64_t rd_fs(void) { uint64_t v; __asm__ volatile("mov %%fs:0, %0" : "=r"(v)); return v; }
-static uint64_t rd_gs(void) { uint64_t v; __asm__ volatile("mov %%gs:0, %0" : "=r"(v)); return v; }
-static uint64_t user_rd_gs(uint64_t x) { (void)x; return rd_gs(); }
-static uint64_t user_rd_fs(uint64_t x) { (void)x; return rd_fs(); }
+static uint64_t rd_fs(void)
+{
+    uint64_t v;
+    __asm__ volatile("mov %%fs:0, %0" : "=r"(v));
+    return v;
+}
+static uint64_t rd_gs(void)
+{
+    uint64_t v;
+    __asm__ volatile("mov %%gs:0, %0" : "=r"(v));
+    return v;
+}
+static uint64_t user_rd_gs(uint64_t x)
+{
+    (void)x;
+    return rd_gs();
+}
+static uint64_t user_rd_fs(uint64_t x)
+{
+    (void)x;
+    return rd_fs();
+}
 
 static uint64_t rdmsr_ex(uint32_t msr, uint64_t *val)
 {
     uint32_t lo = 0, hi = 0;
     uint64_t ex;
     __asm__ volatile("1: rdmsr\n\t2:\n\t" _ASM_EXTABLE(1b, 2b)
-                     : "=a"(ex), "=d"(hi) : "c"(msr), "a"(0), "d"(0) : "memory");
+                     : "=a"(ex), "=d"(hi)
+                     : "c"(msr), "a"(0), "d"(0)
+                     : "memory");
     lo = (uint32_t)ex;
     if (!(ex & EXINFO_VALID)) {
         *val = ((uint64_t)hi << 32) | lo;
@@ -34,7 +54,9 @@ static uint64_t wrmsr_ex(uint32_t msr, uint64_t val)
 {
     uint64_t ex;
     __asm__ volatile("1: wrmsr\n\txor %%eax, %%eax\n\t2:\n\t" _ASM_EXTABLE(1b, 2b)
-                     : "=a"(ex) : "c"(msr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32)) : "memory");
+                     : "=a"(ex)
+                     : "c"(msr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32))
+                     : "memory");
     return ex;
 }
 
@@ -49,10 +71,10 @@ void test_main(void)
     CHECK_EQ(hypercall_set_segment_base(SEGBASE_GS_KERNEL, (uintptr_t)&var_gs), 0);
     CHECK_EQ(rd_gs(), 0x6565);
     CHECK_EQ(hypercall_set_segment_base(SEGBASE_GS_USER, (uintptr_t)&var_gsu), 0);
-    CHECK_EQ(rd_gs(), 0x6565);                 /* kernel GS unchanged */
+    CHECK_EQ(rd_gs(), 0x6565);                  /* kernel GS unchanged */
     CHECK_EQ(exec_user(user_rd_gs, 0), 0x7575); /* user mode sees the user GS */
     CHECK_EQ(exec_user(user_rd_fs, 0), 0xf5f5); /* FS is shared */
-    CHECK_EQ(rd_gs(), 0x6565);                 /* and the kernel's is back */
+    CHECK_EQ(rd_gs(), 0x6565);                  /* and the kernel's is back */
     CHECK_EQ(hypercall_set_segment_base(SEGBASE_FS, bad), -XEN_EINVAL);
     CHECK_EQ(hypercall_set_segment_base(SEGBASE_GS_KERNEL, bad), -XEN_EINVAL);
     CHECK_EQ(hypercall_set_segment_base(SEGBASE_GS_USER, bad), -XEN_EINVAL);
@@ -91,7 +113,7 @@ void test_main(void)
     uint64_t efer = 0;
     CHECK_EQ(rdmsr_ex(MSR_EFER, &efer), 0);
     CHECK_EQ(efer & (EFER_LME | EFER_LMA), EFER_LME | EFER_LMA);
-    CHECK_EQ(wrmsr_ex(MSR_EFER, efer), 0);                      /* same value: ignored */
+    CHECK_EQ(wrmsr_ex(MSR_EFER, efer), 0); /* same value: ignored */
     CHECK_EQ(wrmsr_ex(MSR_EFER, efer ^ EFER_SCE), EXINFO(X86_EXC_GP, 0));
     CHECK_EQ(rdmsr_ex(MSR_EFER, &v), 0);
     CHECK_EQ(v, efer);

@@ -31,7 +31,7 @@ static uint32_t timer_port;
 static bool wait_fired(uint64_t count, uint64_t max_ns)
 {
     uint64_t end = pvclock_ns() + max_ns;
-    struct sched_poll poll = { .nr_ports = 1, .timeout = end };
+    struct sched_poll poll = {.nr_ports = 1, .timeout = end};
     xen_set_guest_handle(poll.ports, &timer_port);
     for (;;) {
         events_unmask(); /* a pending upcall is delivered here */
@@ -98,7 +98,7 @@ void test_main(void)
     if (port <= 0)
         return;
     printf("VIRQ_TIMER on port %ld\n", port);
-    struct evtchn_bind_virq bv = { .virq = VIRQ_TIMER, .vcpu = 0 };
+    struct evtchn_bind_virq bv = {.virq = VIRQ_TIMER, .vcpu = 0};
     CHECK_EQ(hypercall_event_channel_op(EVTCHNOP_bind_virq, &bv), -XEN_EEXIST);
     bv.virq = NR_VIRQS;
     CHECK_EQ(hypercall_event_channel_op(EVTCHNOP_bind_virq, &bv), -XEN_EINVAL);
@@ -132,7 +132,7 @@ void test_main(void)
     CHECK(!wait_fired(1, 20000000ul), "cancelled timer fired");
 
     printf("VCPUOP_set_singleshot_timer\n");
-    struct vcpu_set_singleshot_timer st = { .timeout_abs_ns = pvclock_ns() + 1000000 };
+    struct vcpu_set_singleshot_timer st = {.timeout_abs_ns = pvclock_ns() + 1000000};
     fired = 0;
     CHECK_EQ(hypercall_vcpu_op(VCPUOP_set_singleshot_timer, 0, &st), 0);
     CHECK(wait_fired(1, 1000000000ul), "singleshot timer did not fire");
@@ -159,7 +159,7 @@ void test_main(void)
     CHECK_EQ(hypercall_vcpu_op(VCPUOP_set_singleshot_timer, 5, &st), -XEN_ENOENT);
 
     printf("VCPUOP_set_periodic_timer\n");
-    struct vcpu_set_periodic_timer pt = { .period_ns = 2000000 };
+    struct vcpu_set_periodic_timer pt = {.period_ns = 2000000};
     fired = 0;
     uint64_t t0 = pvclock_ns();
     CHECK_EQ(hypercall_vcpu_op(VCPUOP_set_periodic_timer, 0, &pt), 0);
@@ -168,7 +168,7 @@ void test_main(void)
     /* It does not run while the vCPU sleeps: a 30 ms poll is not woken by
      * 2 ms ticks (at most one catch-up tick when the vCPU runs again). */
     fired = 0;
-    struct sched_poll sp = { .nr_ports = 1 };
+    struct sched_poll sp = {.nr_ports = 1};
     xen_set_guest_handle(sp.ports, &timer_port);
     t0 = pvclock_ns();
     sp.timeout = t0 + 30000000ul;
@@ -186,7 +186,7 @@ void test_main(void)
     printf("SCHEDOP_poll on the masked timer port\n");
     evtchn_mask((uint32_t)port);
     uint32_t p32 = (uint32_t)port;
-    struct sched_poll poll = { .nr_ports = 1, .timeout = pvclock_ns() + 1000000000ul };
+    struct sched_poll poll = {.nr_ports = 1, .timeout = pvclock_ns() + 1000000000ul};
     xen_set_guest_handle(poll.ports, &p32);
     fired = 0;
     st.timeout_abs_ns = pvclock_ns() + 1000000;

@@ -15,10 +15,19 @@ static uint64_t soft_int(unsigned int v)
 {
     uint64_t ex = 0;
     /* The fixup covers both a delivered interrupt (rip after) and a #GP (rip at). */
-#define SOFT(n) case n: __asm__ volatile("1: int $" #n "\n\t2:\n\t" _ASM_EXTABLE(1b, 2b) \
-                                         _ASM_EXTABLE(2b, 2b) : "=a"(ex) : "a"(0) : "memory"); break
+#define SOFT(n)                                                                                    \
+    case n:                                                                                        \
+        __asm__ volatile("1: int $" #n "\n\t2:\n\t" _ASM_EXTABLE(1b, 2b) _ASM_EXTABLE(2b, 2b)      \
+                         : "=a"(ex)                                                                \
+                         : "a"(0)                                                                  \
+                         : "memory");                                                              \
+        break
     switch (v) {
-    SOFT(0x21); SOFT(0x22); SOFT(0x23); SOFT(0x24); SOFT(0x25);
+        SOFT(0x21);
+        SOFT(0x22);
+        SOFT(0x23);
+        SOFT(0x24);
+        SOFT(0x25);
     }
     return ex;
 }
@@ -32,8 +41,10 @@ static uint64_t ud2(void)
 
 static struct trap_info ti(unsigned int vec, unsigned int dpl, uint64_t addr)
 {
-    return (struct trap_info){ .vector = (uint8_t)vec, .flags = (uint8_t)(dpl | TI_IF),
-                               .cs = FLAT_KERNEL_CS, .address = addr };
+    return (struct trap_info){.vector = (uint8_t)vec,
+                              .flags = (uint8_t)(dpl | TI_IF),
+                              .cs = FLAT_KERNEL_CS,
+                              .address = addr};
 }
 
 static void test_set_trap_table(void)
@@ -52,14 +63,14 @@ static void test_set_trap_table(void)
     CHECK_EQ(ud2(), EXINFO(X86_EXC_UD, 0));
 
     printf("an empty table changes nothing\n");
-    t[0] = (struct trap_info){ 0 };
+    t[0] = (struct trap_info){0};
     CHECK_EQ(hypercall_set_trap_table(t), 0);
     CHECK_EQ(ud2(), EXINFO(X86_EXC_UD, 0));
 
     printf("non-canonical handler: -EINVAL, earlier entries applied\n");
     t[0] = ti(0x23, 3, (uintptr_t)trap_entry_stub(0x23));
     t[1] = ti(0x24, 3, 0x8000000000000000ul);
-    t[2] = (struct trap_info){ 0 };
+    t[2] = (struct trap_info){0};
     CHECK_EQ(soft_int(0x23), EXINFO(X86_EXC_GP, (0x23 << 3) | 2));
     CHECK_EQ(hypercall_set_trap_table(t), -XEN_EINVAL);
     CHECK_EQ(soft_int(0x23), EXINFO(0x23, 0));
@@ -88,9 +99,10 @@ static void test_set_trap_table(void)
 
 static void test_callbacks(void)
 {
-    struct callback_register cb = { .type = CALLBACKTYPE_event, .flags = CALLBACKF_mask_events,
-                                    .address = (uintptr_t)entry_hypervisor_callback };
-    struct callback_unregister un = { .type = CALLBACKTYPE_event };
+    struct callback_register cb = {.type = CALLBACKTYPE_event,
+                                   .flags = CALLBACKF_mask_events,
+                                   .address = (uintptr_t)entry_hypervisor_callback};
+    struct callback_unregister un = {.type = CALLBACKTYPE_event};
 
     printf("callback_op\n");
     CHECK_EQ(hypercall_callback_op(CALLBACKOP_register, &cb), 0);
@@ -123,16 +135,21 @@ static void test_callbacks(void)
     printf("set_callbacks (legacy) always returns 0\n");
     CHECK_EQ(hypercall_set_callbacks((uintptr_t)entry_hypervisor_callback,
                                      (uintptr_t)entry_failsafe_callback,
-                                     (uintptr_t)entry_syscall_callback), 0);
-    CHECK_EQ(hypercall_set_callbacks(0x8000000000000000ul, 0x8000000000000000ul,
-                                     0x8000000000000000ul), 0);
+                                     (uintptr_t)entry_syscall_callback),
+             0);
+    CHECK_EQ(
+        hypercall_set_callbacks(0x8000000000000000ul, 0x8000000000000000ul, 0x8000000000000000ul),
+        0);
     /* Put the runtime's registrations (with event masking) back. */
     CHECK_EQ(hypercall_register_callback(CALLBACKTYPE_event, CALLBACKF_mask_events,
-                                         entry_hypervisor_callback), 0);
+                                         entry_hypervisor_callback),
+             0);
     CHECK_EQ(hypercall_register_callback(CALLBACKTYPE_syscall, CALLBACKF_mask_events,
-                                         entry_syscall_callback), 0);
+                                         entry_syscall_callback),
+             0);
     CHECK_EQ(hypercall_register_callback(CALLBACKTYPE_failsafe, CALLBACKF_mask_events,
-                                         entry_failsafe_callback), 0);
+                                         entry_failsafe_callback),
+             0);
 }
 
 void test_main(void)

@@ -13,15 +13,28 @@ const char test_title[] = "user_mode: iret to ring 3, syscall callback, user exc
 
 static uint8_t alt_stack[8192] __aligned(16);
 
-static uint64_t add_one(uint64_t x) { return x + 1; }
-static uint64_t get_cs(uint64_t x) { (void)x; return read_cs(); }
-static uint64_t get_mask(uint64_t x) { (void)x; return vcpu_info0()->evtchn_upcall_mask; }
+static uint64_t add_one(uint64_t x)
+{
+    return x + 1;
+}
+static uint64_t get_cs(uint64_t x)
+{
+    (void)x;
+    return read_cs();
+}
+static uint64_t get_mask(uint64_t x)
+{
+    (void)x;
+    return vcpu_info0()->evtchn_upcall_mask;
+}
 
 static uint64_t do_syscall(uint64_t nr)
 {
     uint64_t ret, rcx, r11;
     __asm__ volatile("mov $0x0123456789abcdef, %%rdi\n\tsyscall"
-                     : "=a"(ret), "=c"(rcx), "=r"(r11) : "a"(nr) : "rdi", "memory");
+                     : "=a"(ret), "=c"(rcx), "=r"(r11)
+                     : "a"(nr)
+                     : "rdi", "memory");
     return ret;
 }
 
@@ -31,7 +44,9 @@ static uint64_t user_syscall_at(uint64_t nr)
     uint64_t ret;
     __asm__ volatile("lea 1f(%%rip), %%rdx\n\tmov %%rdx, %[after]\n\t"
                      "syscall\n\t1:"
-                     : "=a"(ret), [after] "=m"(user_rip_after) : "a"(nr) : "rcx", "r11", "rdx", "memory");
+                     : "=a"(ret), [after] "=m"(user_rip_after)
+                     : "a"(nr)
+                     : "rcx", "r11", "rdx", "memory");
     return ret;
 }
 
@@ -48,14 +63,29 @@ static uint64_t user_ex(uint64_t which)
 {
     uint64_t ex = 0;
     switch (which) {
-    case 0: __asm__ volatile("1: ud2\n\t2:\n\t" _ASM_EXTABLE(1b, 2b) : "=a"(ex) : "a"(0)); break;
-    case 1: __asm__ volatile("1: mov 0x88, %%eax\n\t2:\n\t" _ASM_EXTABLE(1b, 2b) : "=a"(ex) : "a"(0)); break;
-    case 2: __asm__ volatile("1: int $0x80\n\t2:\n\t" _ASM_EXTABLE(1b, 2b) : "=a"(ex) : "a"(0)); break;
-    case 3: __asm__ volatile("1: int3\n\t2:\n\t" _ASM_EXTABLE(2b, 2b) : "=a"(ex) : "a"(0)); break;
-    case 4: __asm__ volatile("1: int $0x21\n\t2:\n\t" _ASM_EXTABLE(1b, 2b) _ASM_EXTABLE(2b, 2b)
-                             : "=a"(ex) : "a"(0)); break;
-    case 5: __asm__ volatile("1: mov %%cr0, %%rax\n\t2:\n\t" _ASM_EXTABLE(1b, 2b) : "=a"(ex) : "a"(0)); break;
-    case 6: __asm__ volatile("1: movl $1, 0x99\n\t2:\n\t" _ASM_EXTABLE(1b, 2b) : "=a"(ex) : "a"(0)); break;
+    case 0:
+        __asm__ volatile("1: ud2\n\t2:\n\t" _ASM_EXTABLE(1b, 2b) : "=a"(ex) : "a"(0));
+        break;
+    case 1:
+        __asm__ volatile("1: mov 0x88, %%eax\n\t2:\n\t" _ASM_EXTABLE(1b, 2b) : "=a"(ex) : "a"(0));
+        break;
+    case 2:
+        __asm__ volatile("1: int $0x80\n\t2:\n\t" _ASM_EXTABLE(1b, 2b) : "=a"(ex) : "a"(0));
+        break;
+    case 3:
+        __asm__ volatile("1: int3\n\t2:\n\t" _ASM_EXTABLE(2b, 2b) : "=a"(ex) : "a"(0));
+        break;
+    case 4:
+        __asm__ volatile("1: int $0x21\n\t2:\n\t" _ASM_EXTABLE(1b, 2b) _ASM_EXTABLE(2b, 2b)
+                         : "=a"(ex)
+                         : "a"(0));
+        break;
+    case 5:
+        __asm__ volatile("1: mov %%cr0, %%rax\n\t2:\n\t" _ASM_EXTABLE(1b, 2b) : "=a"(ex) : "a"(0));
+        break;
+    case 6:
+        __asm__ volatile("1: movl $1, 0x99\n\t2:\n\t" _ASM_EXTABLE(1b, 2b) : "=a"(ex) : "a"(0));
+        break;
     }
     return ex;
 }
@@ -98,7 +128,7 @@ void test_main(void)
     printf("exceptions from user mode\n");
     CHECK_EQ(exec_user(user_ex, 0), EXINFO(X86_EXC_UD, 0));
     CHECK_EQ(last_exc.regs.cs & 0xffff, FLAT_RING3_CS64); /* RPL 3 kept */
-    CHECK_EQ((uintptr_t)&((struct cpu_regs *)0)->ss, offsetof(struct cpu_regs, ss));
+    CHECK_EQ((uintptr_t) & ((struct cpu_regs *)0)->ss, offsetof(struct cpu_regs, ss));
     CHECK_EQ(exec_user(user_ex, 1), EXINFO(X86_EXC_PF, PFEC_USER));
     CHECK_EQ(last_exc.cr2, 0x88);
     CHECK_EQ(exec_user(user_ex, 6), EXINFO(X86_EXC_PF, PFEC_USER | PFEC_WRITE));

@@ -55,11 +55,11 @@ void test_main(void)
               nul_padded(ci.compile_date, sizeof(ci.compile_date)),
           "compile_info not NUL padded");
 
-    struct xen_platform_parameters pp = { 0 };
+    struct xen_platform_parameters pp = {0};
     CHECK_EQ(hypercall_xen_version(XENVER_platform_parameters, &pp), 0);
     CHECK_EQ(pp.virt_start, HYPERVISOR_VIRT_START);
 
-    struct xen_feature_info fi = { .submap_idx = 0, .submap = 0xdeadbeef };
+    struct xen_feature_info fi = {.submap_idx = 0, .submap = 0xdeadbeef};
     CHECK_EQ(hypercall_xen_version(XENVER_get_features, &fi), 0);
     printf("features[0] %#x\n", fi.submap);
     CHECK(fi.submap & (1u << XENFEAT_mmu_pt_update_preserve_ad), "no mmu_pt_update_preserve_ad");

@@ -11,7 +11,10 @@
 
 /* The shared-info page, mapped at start of day from start_info->shared_info. */
 extern struct shared_info shared_info;
-static inline struct vcpu_info *vcpu_info0(void) { return &shared_info.vcpu_info[0]; }
+static inline struct vcpu_info *vcpu_info0(void)
+{
+    return &shared_info.vcpu_info[0];
+}
 
 typedef void (*evtchn_handler_t)(uint32_t port, struct cpu_regs *regs);
 /* Call fn for each upcall on port (ports < 64 in this runtime). */

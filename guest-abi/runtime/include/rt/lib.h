@@ -7,12 +7,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define __noreturn    __attribute__((noreturn))
+#define ARRAY_SIZE(a)  (sizeof(a) / sizeof((a)[0]))
+#define __noreturn     __attribute__((noreturn))
 #define __printf(a, b) __attribute__((format(printf, a, b)))
-#define __aligned(n)  __attribute__((aligned(n)))
-#define __weak        __attribute__((weak))
-#define __used        __attribute__((used))
+#define __aligned(n)   __attribute__((aligned(n)))
+#define __weak         __attribute__((weak))
+#define __used         __attribute__((used))
 
 void *memset(void *d, int c, size_t n);
 void *memcpy(void *d, const void *s, size_t n);

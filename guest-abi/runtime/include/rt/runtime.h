@@ -13,6 +13,9 @@
 #include "test.h"
 
 /* Set when start_info->flags has SIF_INITDOMAIN. */
-static inline int is_initdomain(void) { return (start_info->flags & SIF_INITDOMAIN) != 0; }
+static inline int is_initdomain(void)
+{
+    return (start_info->flags & SIF_INITDOMAIN) != 0;
+}
 
 #endif /* RT_RUNTIME_H */

@@ -34,30 +34,31 @@ void test_fail(const char *fmt, ...) __printf(1, 2);
 /* Ends the test now: prints the result line and shuts down. */
 void test_finish(void) __noreturn;
 
-void check_failed(const char *file, int line, const char *what, const char *fmt, ...) __printf(4, 5);
+void check_failed(const char *file, int line, const char *what, const char *fmt, ...)
+    __printf(4, 5);
 
 /* CHECK(cond, "fmt", ...): a failed check records FAILURE and goes on. */
-#define CHECK(cond, ...)                                                  \
-    ({                                                                    \
-        int _ok = !!(cond);                                               \
-        if (_ok)                                                          \
-            test_checks_passed++;                                         \
-        else                                                              \
-            check_failed(__FILE__, __LINE__, #cond, "" __VA_ARGS__);      \
-        _ok;                                                              \
+#define CHECK(cond, ...)                                                                           \
+    ({                                                                                             \
+        int _ok = !!(cond);                                                                        \
+        if (_ok)                                                                                   \
+            test_checks_passed++;                                                                  \
+        else                                                                                       \
+            check_failed(__FILE__, __LINE__, #cond, " " __VA_ARGS__);                              \
+        _ok;                                                                                       \
     })
 
 /* CHECK_EQ(actual, expected): compared as 64-bit integers. */
-#define CHECK_EQ(actual, expected)                                                    \
-    ({                                                                                \
-        uint64_t _a = (uint64_t)(actual), _e = (uint64_t)(expected);                  \
-        int _ok = _a == _e;                                                           \
-        if (_ok)                                                                      \
-            test_checks_passed++;                                                     \
-        else                                                                          \
-            check_failed(__FILE__, __LINE__, #actual " == " #expected,                \
-                         "got %#lx (%ld), expected %#lx (%ld)", _a, (long)_a, _e, (long)_e); \
-        _ok;                                                                          \
+#define CHECK_EQ(actual, expected)                                                                 \
+    ({                                                                                             \
+        uint64_t _a = (uint64_t)(actual), _e = (uint64_t)(expected);                               \
+        int _ok = _a == _e;                                                                        \
+        if (_ok)                                                                                   \
+            test_checks_passed++;                                                                  \
+        else                                                                                       \
+            check_failed(__FILE__, __LINE__, #actual " == " #expected,                             \
+                         " got %#lx (%ld), expected %#lx (%ld)", _a, (long)_a, _e, (long)_e);      \
+        _ok;                                                                                       \
     })
 
 #endif /* RT_TEST_H */

@@ -23,7 +23,7 @@ struct cpu_regs {
     uint64_t error_code; /* 0 when the vector has none */
     /* The bounce frame as Xen wrote it. */
     uint64_t rip;
-    uint64_t cs;         /* bits 0-15 CS, bits 32-39 saved upcall mask */
+    uint64_t cs; /* bits 0-15 CS, bits 32-39 saved upcall mask */
     uint64_t rflags;
     uint64_t rsp;
     uint64_t ss;
@@ -36,28 +36,35 @@ struct cpu_regs {
 /* Trap-table vector user code returns to the kernel with (`int $0x20`, DPL 3). */
 #define RT_VEC_RET2KERN 0x20
 
-static inline unsigned int regs_saved_mask(const struct cpu_regs *r) { return (r->cs >> 32) & 0xff; }
-static inline bool regs_from_user(const struct cpu_regs *r) { return (r->cs & 3) == 3; }
+static inline unsigned int regs_saved_mask(const struct cpu_regs *r)
+{
+    return (r->cs >> 32) & 0xff;
+}
+static inline bool regs_from_user(const struct cpu_regs *r)
+{
+    return (r->cs & 3) == 3;
+}
 
 /*
  * Exception table: an instruction at `fault` that raises an exception (from
  * kernel or user mode) resumes at `fixup` with rax = EXINFO(vector, ec).
  *   asm volatile("1: ud2; 2:" _ASM_EXTABLE(1b, 2b) : "=a"(ex) : "a"(0));
  */
-#define EXINFO_VALID (UINT64_C(1) << 63)
+#define EXINFO_VALID    (UINT64_C(1) << 63)
 #define EXINFO(vec, ec) (EXINFO_VALID | ((uint64_t)(vec) << 32) | (uint32_t)(ec))
-#define EXINFO_VEC(x) ((unsigned int)(((x) >> 32) & 0xffff))
-#define EXINFO_EC(x)  ((uint32_t)(x))
-#define _ASM_EXTABLE(fault, fixup) \
-    ".pushsection .rt_extable, \"a\"\n\t.balign 8\n\t.quad " #fault ", " #fixup "\n\t.popsection\n\t"
+#define EXINFO_VEC(x)   ((unsigned int)(((x) >> 32) & 0xffff))
+#define EXINFO_EC(x)    ((uint32_t)(x))
+#define _ASM_EXTABLE(fault, fixup)                                                                 \
+    ".pushsection .rt_extable, \"a\"\n\t.balign 8\n\t.quad " #fault ", " #fixup                    \
+    "\n\t.popsection\n\t"
 
 /* The full frame of the last exception handled through the exception table
  * or a hook (for tests that check the frame Xen built). */
 struct exc_record {
     struct cpu_regs regs;
-    uint64_t cr2;          /* vcpu_info->arch.cr2 at entry (for #PF) */
-    uint8_t upcall_mask;   /* vcpu_info->evtchn_upcall_mask at entry */
-    uint64_t count;        /* exceptions recorded so far */
+    uint64_t cr2;        /* vcpu_info->arch.cr2 at entry (for #PF) */
+    uint8_t upcall_mask; /* vcpu_info->evtchn_upcall_mask at entry */
+    uint64_t count;      /* exceptions recorded so far */
 };
 extern volatile struct exc_record last_exc;
 

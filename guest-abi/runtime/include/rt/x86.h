@@ -10,26 +10,27 @@
 #include <xen/arch-x86_64.h>
 
 /* Exception vectors. */
-#define X86_EXC_DE 0
-#define X86_EXC_DB 1
+#define X86_EXC_DE  0
+#define X86_EXC_DB  1
 #define X86_EXC_NMI 2
-#define X86_EXC_BP 3
-#define X86_EXC_OF 4
-#define X86_EXC_BR 5
-#define X86_EXC_UD 6
-#define X86_EXC_NM 7
-#define X86_EXC_DF 8
-#define X86_EXC_TS 10
-#define X86_EXC_NP 11
-#define X86_EXC_SS 12
-#define X86_EXC_GP 13
-#define X86_EXC_PF 14
-#define X86_EXC_MF 16
-#define X86_EXC_AC 17
-#define X86_EXC_MC 18
-#define X86_EXC_XM 19
+#define X86_EXC_BP  3
+#define X86_EXC_OF  4
+#define X86_EXC_BR  5
+#define X86_EXC_UD  6
+#define X86_EXC_NM  7
+#define X86_EXC_DF  8
+#define X86_EXC_TS  10
+#define X86_EXC_NP  11
+#define X86_EXC_SS  12
+#define X86_EXC_GP  13
+#define X86_EXC_PF  14
+#define X86_EXC_MF  16
+#define X86_EXC_AC  17
+#define X86_EXC_MC  18
+#define X86_EXC_XM  19
 /* Vectors that push an error code. */
-#define X86_EXC_HAVE_EC ((1u << 8) | (1u << 10) | (1u << 11) | (1u << 12) | (1u << 13) | (1u << 14) | (1u << 17))
+#define X86_EXC_HAVE_EC                                                                            \
+    ((1u << 8) | (1u << 10) | (1u << 11) | (1u << 12) | (1u << 13) | (1u << 14) | (1u << 17))
 
 /* #PF error code bits. */
 #define PFEC_PRESENT (1u << 0)
@@ -48,11 +49,11 @@
 #define X86_EFLAGS_AC   (1u << 18)
 
 /* Control register bits. */
-#define X86_CR0_PE (1u << 0)
-#define X86_CR0_MP (1u << 1)
-#define X86_CR0_TS (1u << 3)
-#define X86_CR0_PG (1u << 31)
-#define X86_CR4_PAE (1u << 5)
+#define X86_CR0_PE     (1u << 0)
+#define X86_CR0_MP     (1u << 1)
+#define X86_CR0_TS     (1u << 3)
+#define X86_CR0_PG     (1u << 31)
+#define X86_CR4_PAE    (1u << 5)
 #define X86_CR4_OSFXSR (1u << 9)
 
 /* MSRs. */
@@ -62,9 +63,9 @@
 #define MSR_SHADOW_GS_BASE 0xc0000102u
 #define MSR_IA32_TSC       0x00000010u
 #define MSR_IA32_CR_PAT    0x00000277u
-#define EFER_SCE (1u << 0)
-#define EFER_LME (1u << 8)
-#define EFER_LMA (1u << 10)
+#define EFER_SCE           (1u << 0)
+#define EFER_LME           (1u << 8)
+#define EFER_LMA           (1u << 10)
 
 /* Page-table entry bits. */
 #define _PAGE_PRESENT  UINT64_C(0x001)
@@ -75,17 +76,37 @@
 #define PAGE_SIZE      4096ul
 
 /* Segment descriptor bits (high dword). */
-#define DESC_P    (1u << 15)
-#define DESC_S    (1u << 12)
+#define DESC_P      (1u << 15)
+#define DESC_S      (1u << 12)
 #define DESC_DPL(d) ((uint32_t)(d) << 13)
-#define DESC_L    (1u << 21)
-#define DESC_G    (1u << 23)
-#define DESC_DB   (1u << 22)
+#define DESC_L      (1u << 21)
+#define DESC_G      (1u << 23)
+#define DESC_DB     (1u << 22)
 
-static inline uint64_t read_cr0(void) { uint64_t v; __asm__ volatile("mov %%cr0, %0" : "=r"(v)); return v; }
-static inline uint64_t read_cr2(void) { uint64_t v; __asm__ volatile("mov %%cr2, %0" : "=r"(v)); return v; }
-static inline uint64_t read_cr3(void) { uint64_t v; __asm__ volatile("mov %%cr3, %0" : "=r"(v)); return v; }
-static inline uint64_t read_cr4(void) { uint64_t v; __asm__ volatile("mov %%cr4, %0" : "=r"(v)); return v; }
+static inline uint64_t read_cr0(void)
+{
+    uint64_t v;
+    __asm__ volatile("mov %%cr0, %0" : "=r"(v));
+    return v;
+}
+static inline uint64_t read_cr2(void)
+{
+    uint64_t v;
+    __asm__ volatile("mov %%cr2, %0" : "=r"(v));
+    return v;
+}
+static inline uint64_t read_cr3(void)
+{
+    uint64_t v;
+    __asm__ volatile("mov %%cr3, %0" : "=r"(v));
+    return v;
+}
+static inline uint64_t read_cr4(void)
+{
+    uint64_t v;
+    __asm__ volatile("mov %%cr4, %0" : "=r"(v));
+    return v;
+}
 
 static inline uint64_t rdtsc(void)
 {
@@ -101,8 +122,18 @@ static inline uint64_t read_flags(void)
     return f;
 }
 
-static inline uint16_t read_cs(void) { uint16_t v; __asm__ volatile("mov %%cs, %0" : "=r"(v)); return v; }
-static inline uint16_t read_ss(void) { uint16_t v; __asm__ volatile("mov %%ss, %0" : "=r"(v)); return v; }
+static inline uint16_t read_cs(void)
+{
+    uint16_t v;
+    __asm__ volatile("mov %%cs, %0" : "=r"(v));
+    return v;
+}
+static inline uint16_t read_ss(void)
+{
+    uint16_t v;
+    __asm__ volatile("mov %%ss, %0" : "=r"(v));
+    return v;
+}
 
 struct cpuid_res {
     uint32_t a, b, c, d;
@@ -124,7 +155,13 @@ static inline struct cpuid_res cpuid_fep(uint32_t leaf, uint32_t sub)
     return r;
 }
 
-static inline void barrier(void) { __asm__ volatile("" ::: "memory"); }
-static inline void cpu_relax(void) { __asm__ volatile("pause" ::: "memory"); }
+static inline void barrier(void)
+{
+    __asm__ volatile("" ::: "memory");
+}
+static inline void cpu_relax(void)
+{
+    __asm__ volatile("pause" ::: "memory");
+}
 
 #endif /* RT_X86_H */

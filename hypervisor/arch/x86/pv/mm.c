@@ -72,6 +72,10 @@ int get_page_type(mfn_t mfn, struct domain *d, unsigned int type)
     if (pg->type_count == UINT32_MAX) {
         return -EINVAL;
     }
+    /* Frames lent to d (shared_info) are data only: the hypervisor writes them. */
+    if (type != PGT_WRITABLE && pg->owner != d->id) {
+        return -EINVAL;
+    }
     if (pg->type_count > 0) {
         if (pg->type != type) {
             return -EINVAL;     /* in use as something else */

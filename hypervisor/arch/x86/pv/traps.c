@@ -12,6 +12,7 @@
  * because a PV kernel runs in ring 3 and tells kernel from user frames by RPL.
  */
 #include <hv/domain.h>
+#include <hv/sched.h>
 #include <hv/guest_access.h>
 #include <hv/lib.h>
 #include <hv/log.h>
@@ -197,15 +198,13 @@ void pv_trap(struct cpu_regs *regs)
 
 void pv_exit_to_guest(struct cpu_regs *regs)
 {
-    struct vcpu *v = this_cpu()->curr;
-    struct vcpu_info *vi = v->vcpu_info;
+    struct vcpu *v;
+    struct vcpu_info *vi;
 
-    if (v->domain->state != DOMAIN_RUNNING) {
-        /* Nothing left to run here until scheduling exists: wait for interrupts. */
-        for (;;) {
-            safe_halt();
-        }
-    }
+again:
+    pv_schedule(regs);
+    v = this_cpu()->curr;
+    vi = v->vcpu_info;
     if (v->arch.bounce.pending) {
         struct pv_bounce b = v->arch.bounce;
         v->arch.bounce.pending = false;
@@ -216,10 +215,8 @@ void pv_exit_to_guest(struct cpu_regs *regs)
                                .mask_events = true };
         create_bounce_frame(v, regs, &b);
     }
-    if (v->domain->state != DOMAIN_RUNNING) {
-        for (;;) {
-            safe_halt();
-        }
+    if (!vcpu_runnable(v)) {
+        goto again;     /* writing the frame crashed the domain */
     }
     regs->rflags |= X86_EFLAGS_IF;  /* a guest never runs with interrupts off */
     regs->rflags &= ~EFLAGS_IOPL;

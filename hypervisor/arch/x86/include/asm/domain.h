@@ -35,6 +35,7 @@ struct arch_vcpu {
     uint64_t kernel_ss, kernel_sp; /* stack_switch */
     uint64_t fs_base, gs_base_kernel, gs_base_user;
     uint16_t gs_sel_user;
+    uint16_t sel[4];               /* ds, es, fs, gs while off the CPU */
     mfn_t guest_table;             /* kernel L4 */
     mfn_t guest_table_user;        /* user L4, INVALID_MFN when none */
     uint64_t vcr4;                 /* the guest's view of CR4 */

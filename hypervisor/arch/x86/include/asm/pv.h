@@ -26,8 +26,12 @@ void pv_bounce_syscall(struct vcpu *v, struct cpu_regs *regs);
 
 /* Queue an exception for delivery to the guest's trap table on the way out. */
 void pv_inject_exception(struct vcpu *v, unsigned int vector, bool has_error, uint32_t error);
-/* Run a vCPU on this CPU; does not return. */
-void pv_vcpu_run(struct vcpu *v) __noreturn;
+/* Decide what runs next on this CPU and load it into the frame (pv/vcpu.c). */
+void pv_schedule(struct cpu_regs *frame);
+/* Start running guests on this CPU; does not return. */
+void pv_start_scheduling(void) __noreturn;
+/* Load a data segment register (0 ds, 1 es, 2 fs, 3 gs); 0 or -EFAULT if refused. */
+long pv_load_segment(unsigned int which, uint16_t sel);
 /* Switch between guest kernel and user mode (page tables, GS bases). */
 void pv_toggle_guest_mode(struct vcpu *v);
 

@@ -15,6 +15,7 @@
 #define X86_CR4_PGE (1ul << 7)
 #define X86_CR4_OSFXSR (1ul << 9)
 #define X86_CR4_OSXMMEXCPT (1ul << 10)
+#define X86_CR4_OSFXSR_MASK (X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT)
 #define X86_EFLAGS_IF (1ul << 9)
 
 #define MSR_EFER 0xc0000080
