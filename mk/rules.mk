@@ -9,10 +9,10 @@ Q := $(if $(V),,@)
 define host_lib
 HOST_LIBS += $(BUILD)/host/lib$(1).a
 HOST_CFLAGS_$(1) := $(3)
-$(BUILD)/host/lib$(1).a: $(patsubst %.c,$(BUILD)/host/%.o,$(2))
+$(BUILD)/host/lib$(1).a: $(patsubst %.c,$(BUILD)/host/$(1)/%.o,$(2))
 	@mkdir -p $$(@D)
 	$$(Q)rm -f $$@ && ar rcs $$@ $$^
-$(patsubst %.c,$(BUILD)/host/%.o,$(2)): $(BUILD)/host/%.o: %.c
+$(patsubst %.c,$(BUILD)/host/$(1)/%.o,$(2)): $(BUILD)/host/$(1)/%.o: %.c
 	@mkdir -p $$(@D)
 	@echo "  HOSTCC  $$<"
 	$$(Q)$$(HOSTCC) $$(HOST_CFLAGS) $(3) -c $$< -o $$@

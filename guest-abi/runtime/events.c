@@ -48,6 +48,12 @@ bool evtchn_is_pending(uint32_t port)
     return (shared_info.evtchn_pending[port / 64] >> (port % 64)) & 1;
 }
 
+void evtchn_clear_pending(uint32_t port)
+{
+    __atomic_fetch_and(&shared_info.evtchn_pending[port / 64], ~(1ull << (port % 64)),
+                       __ATOMIC_SEQ_CST);
+}
+
 void events_mask(void)
 {
     vcpu_info0()->evtchn_upcall_mask = 1;

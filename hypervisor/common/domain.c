@@ -4,8 +4,10 @@
  * of them (issue 5 adds destruction; today domains only shut down).
  */
 #include <hv/arch.h>
+#include <hv/console_ring.h>
 #include <hv/domain.h>
 #include <hv/errno.h>
+#include <hv/grant_table.h>
 #include <hv/heap.h>
 #include <hv/lib.h>
 #include <hv/log.h>
@@ -72,7 +74,10 @@ struct domain *domain_create(domid_t id, const char *name, uint32_t flags, uint6
      * its permanent reference keeps the guest's mappings from ever freeing it. */
     mfn_to_page(si)->aux = id;
     mfn_to_page(si)->count = 1;
-    if (evtchn_domain_init(d, DEFAULT_MAX_EVTCHNS) || table_insert(d)) {
+    if (evtchn_domain_init(d, DEFAULT_MAX_EVTCHNS) ||
+        gnttab_domain_init(d, GNTTAB_DEFAULT_MAX_FRAMES, GNTTAB_DEFAULT_MAX_MAPTRACK) ||
+        table_insert(d)) {
+        gnttab_domain_destroy(d);
         evtchn_domain_destroy(d);
         frame_free(si, 0);
         xfree(d);
@@ -192,6 +197,9 @@ void domain_shutdown(struct domain *d, unsigned int reason)
         if (d->vcpus[i]) {
             vcpu_pause(d->vcpus[i]);    /* it never runs again */
         }
+    }
+    if (d->console) {
+        console_ring_drain(d);      /* its last words */
     }
     log_info("domain %u (%s) shut down: %s\n", d->id, d->name,
              reason < ARRAY_SIZE(names) ? names[reason] : "unknown reason");

@@ -146,6 +146,21 @@ int evtchn_alloc_unbound_port(struct domain *d, domid_t remote, evtchn_port_t *p
     return rc;
 }
 
+int evtchn_alloc_xen_port(struct domain *d, evtchn_xen_fn fn, void *data, evtchn_port_t *port)
+{
+    unsigned long flags = spin_lock_irqsave(&evtchn_lock);
+    int rc = get_free_port(d, port);
+
+    if (rc == 0) {
+        struct evtchn *c = port_ptr(d, *port);
+        c->state = ECS_XEN;
+        c->u.xen.fn = fn;
+        c->u.xen.data = data;
+    }
+    spin_unlock_irqrestore(&evtchn_lock, flags);
+    return rc;
+}
+
 int evtchn_bind_interdomain_port(struct domain *ld, struct domain *rd, evtchn_port_t rport,
                                  evtchn_port_t *lport)
 {
@@ -365,6 +380,12 @@ static long op_send(struct domain *d, evtchn_port_t p)
         set_pending(rd, c->u.interdomain.port, r ? r->notify_vcpu : 0);
     } else if (c->state == ECS_IPI) {
         set_pending(d, p, c->notify_vcpu);
+    } else if (c->state == ECS_XEN) {
+        evtchn_xen_fn fn = c->u.xen.fn;
+        void *data = c->u.xen.data;
+        spin_unlock_irqrestore(&evtchn_lock, flags);
+        fn(d, p, data);     /* outside the lock: the consumer may raise events */
+        return 0;
     } else if (c->state != ECS_UNBOUND) {
         rc = -EINVAL;   /* VIRQs are raised by the hypervisor only; free ports are invalid */
     }
@@ -407,6 +428,10 @@ static long op_status(struct domain *d, struct evtchn_status *s)
     case ECS_VIRQ:
         s->status = EVTCHNSTAT_virq;
         s->u.virq = c->u.virq;
+        break;
+    case ECS_XEN:
+        s->status = EVTCHNSTAT_interdomain;     /* its backend is the hypervisor */
+        s->u.interdomain.dom = DOMID_XEN;
         break;
     default:
         s->status = EVTCHNSTAT_ipi;

@@ -4,6 +4,7 @@
  */
 #include <hv/errno.h>
 #include <hv/domain.h>
+#include <hv/grant_table.h>
 #include <hv/hypercall.h>
 #include <hv/time.h>
 #include <xen/xen.h>
@@ -33,6 +34,7 @@ static hypercall_fn *const hypercall_table[] = {
     [__HYPERVISOR_sched_op] = do_sched_op,
     [__HYPERVISOR_callback_op] = do_callback_op,
     [__HYPERVISOR_event_channel_op] = do_event_channel_op,
+    [__HYPERVISOR_grant_table_op] = do_grant_table_op,
 };
 
 #define HYPERCALL_SLICE_NS 500000   /* 0.5 ms of work per entry, then continue */

@@ -95,7 +95,6 @@ void hv_main(const struct boot_info *bi)
         log_info("No dom0 kernel module was given: nothing to run, powering off.\n");
         machine_shutdown(SHUTDOWN_POWEROFF);
     }
-    arch_start_dom0(bi);
-    panic("dom0 could not be built from %s",
-          bi->modules[0].name[0] ? bi->modules[0].name : "module 0");
+    arch_start_domains(bi);
+    panic("no domain could be started from the boot modules");
 }

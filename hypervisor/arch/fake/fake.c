@@ -139,7 +139,7 @@ void arch_stop_other_cpus(void) {}
 struct timer_queue *arch_timer_queue(void) { return &fake_timers; }
 const char *arch_timer_mode(void) { return "fake"; }
 void arch_inject_fault(const char *kind) { (void)kind; }
-void arch_start_dom0(const struct boot_info *bi) { (void)bi; }
+void arch_start_domains(const struct boot_info *bi) { (void)bi; }
 bool arch_on_cpu_stack(vaddr_t addr, size_t len) { (void)addr; (void)len; return false; }
 
 void fake_console_clear(void)

@@ -298,12 +298,9 @@ void arch_idle(void)
     safe_halt();
 }
 
-void arch_start_dom0(const struct boot_info *bi)
+void arch_start_domains(const struct boot_info *bi)
 {
-    struct vcpu *v = dom0_build(bi);
-
-    if (v) {
-        vcpu_set_runnable(v);
+    if (boot_domains_build(bi)) {
         pv_start_scheduling();
     }
 }

@@ -34,8 +34,8 @@ struct timer_queue *arch_timer_queue(void);
 const char *arch_timer_mode(void);
 
 struct boot_info;
-/* Build the initial domain from the boot modules and run it; returns only on failure. */
-void arch_start_dom0(const struct boot_info *bi);
+/* Build the domains the boot modules describe and run them; returns only on failure. */
+void arch_start_domains(const struct boot_info *bi);
 
 /* Test only (test_fault=): take a fault of the named kind in ring 0. */
 void arch_inject_fault(const char *kind);

@@ -18,6 +18,8 @@
 
 struct shared_info;
 struct vcpu_info;
+struct grant_table;
+struct console_ring;
 
 enum domain_state {
     DOMAIN_RUNNING,
@@ -68,6 +70,8 @@ struct domain {
     struct vcpu *vcpus[MAX_VCPUS];
     uint64_t vm_assist;              /* VMASST_TYPE_* bits enabled */
     struct evtchn *evtchn[EVTCHN_BUCKETS];  /* allocated 64 ports at a time */
+    struct grant_table *grant_table; /* common/grant_table.c */
+    struct console_ring *console;    /* when the hypervisor serves its console */
     unsigned int max_evtchns;        /* ports 0 .. max_evtchns - 1 */
     struct arch_domain arch;
 };

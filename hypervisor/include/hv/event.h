@@ -22,7 +22,10 @@ enum evtchn_state {
     ECS_INTERDOMAIN,
     ECS_VIRQ,
     ECS_IPI,
+    ECS_XEN,            /* the other end is the hypervisor itself (u.xen) */
 };
+
+typedef void (*evtchn_xen_fn)(struct domain *d, evtchn_port_t port, void *data);
 
 struct evtchn {
     uint8_t state;
@@ -34,6 +37,10 @@ struct evtchn {
             evtchn_port_t port;
         } interdomain;
         uint32_t virq;
+        struct {
+            evtchn_xen_fn fn;   /* called when the guest sends on the port */
+            void *data;
+        } xen;
     } u;
 };
 
@@ -53,6 +60,9 @@ int evtchn_alloc_unbound_port(struct domain *d, domid_t remote, evtchn_port_t *p
 /* Connect local_dom to remote_dom:remote_port as the guest op would. */
 int evtchn_bind_interdomain_port(struct domain *ld, struct domain *rd,
                                  evtchn_port_t rport, evtchn_port_t *lport);
+
+/* A port of d whose other end is the hypervisor (console rings of boot-module domains). */
+int evtchn_alloc_xen_port(struct domain *d, evtchn_xen_fn fn, void *data, evtchn_port_t *port);
 
 /* Architecture: make sure v notices its pending upcall soon (wake or IPI it). */
 void arch_vcpu_kick(struct vcpu *v);

@@ -26,6 +26,8 @@ long evtchn_close(uint32_t port);
 long evtchn_unmask(uint32_t port);
 void evtchn_mask(uint32_t port);
 bool evtchn_is_pending(uint32_t port);
+/* Clear the port's pending bit (the guest's side of consuming an event). */
+void evtchn_clear_pending(uint32_t port);
 /* Upcalls delivered so far. */
 extern volatile uint64_t upcall_count;
 

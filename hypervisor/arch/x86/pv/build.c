@@ -1,8 +1,9 @@
 /*
- * Build the initial domain from the first boot module: a 64-bit PV kernel
- * laid out exactly as Xen lays out dom0 (xenolith/pv_layout.h, shared with
- * dom0's own domain builder). Every frame the domain gets is zeroed first,
- * so nothing of the hypervisor or of earlier users leaks into it.
+ * Build a PV domain from a kernel image in memory: a 64-bit PV kernel laid
+ * out exactly as Xen lays out dom0 (xenolith/pv_layout.h, shared with dom0's
+ * own domain builder). Every frame the domain gets is zeroed first, so
+ * nothing of the hypervisor or of earlier users leaks into it. Used for the
+ * initial domain and for domains started straight from boot modules.
  */
 #include <hv/boot_info.h>
 #include <hv/domain.h>
@@ -13,6 +14,7 @@
 #include <xen/xen.h>
 #include <xenolith/pv_elf.h>
 #include <xenolith/pv_layout.h>
+#include <hv/console_ring.h>
 #include <asm/dom0_build.h>
 #include <asm/m2p.h>
 #include <asm/mm.h>
@@ -20,8 +22,6 @@
 #include <asm/paging.h>
 #include <asm/pv.h>
 
-#define DOM0_DEFAULT_MAX MiB(256)
-#define DOM0_MIN MiB(4)
 
 struct builder {
     struct domain *d;
@@ -115,8 +115,8 @@ static void fill_hypercall_page(uint8_t *p)
     }
 }
 
-static void fill_start_info(struct builder *b, const struct boot_module *kmod,
-                            uint64_t initrd_len)
+static void fill_start_info(struct builder *b, const struct pv_build *p, uint64_t initrd_len,
+                            mfn_t console_mfn, evtchn_port_t console_port)
 {
     struct start_info si;
 
@@ -124,99 +124,83 @@ static void fill_start_info(struct builder *b, const struct boot_module *kmod,
     strlcpy_hv(si.magic, "xen-3.0-x86_64", sizeof(si.magic));
     si.nr_pages = b->nr_pages;
     si.shared_info = b->d->shared_info_mfn << PAGE_SHIFT;
-    si.flags = SIF_INITDOMAIN | SIF_PRIVILEGED;
+    si.flags = (p->flags & DOMCREATE_INITDOMAIN ? SIF_INITDOMAIN : 0) |
+               (p->flags & DOMCREATE_PRIVILEGED ? SIF_PRIVILEGED : 0);
+    if (console_port) {
+        si.console.domU.mfn = console_mfn;
+        si.console.domU.evtchn = console_port;
+    }
     si.pt_base = b->l->pt_start;
     si.nr_pt_frames = b->l->nr_pt_frames;
     si.mfn_list = b->l->p2m_start;
     si.mod_start = initrd_len ? b->l->initrd_start : 0;
     si.mod_len = initrd_len;
-    strlcpy_hv((char *)si.cmd_line, kmod->cmdline, sizeof(si.cmd_line));
+    strlcpy_hv((char *)si.cmd_line, p->cmdline, sizeof(si.cmd_line));
     write_guest(b, b->l->start_info, &si, sizeof(si));
 }
 
-static uint64_t dom0_pages(void)
+struct vcpu *pv_build_domain(const struct pv_build *p)
 {
-    struct frame_stats st;
-    uint64_t want = hv_params.dom0_mem, avail;
-
-    frame_get_stats(&st);
-    /* Keep some memory for the hypervisor itself: 1/16 of what is free, at least 4 MiB. */
-    avail = st.free_pages * PAGE_SIZE;
-    avail -= MIN(avail, MAX(avail / 16, MiB(4)));
-    if (!want) {
-        want = MIN(avail / 2, DOM0_DEFAULT_MAX);
-    }
-    if (want < DOM0_MIN) {
-        log_warn("dom0: dom0_mem=%lluK is below the minimum; using %llu MiB\n",
-                 (unsigned long long)(want >> 10), (unsigned long long)(DOM0_MIN >> 20));
-        want = DOM0_MIN;
-    }
-    if (want > avail) {
-        log_warn("dom0: dom0_mem=%lluM is more than the %llu MiB available; using that\n",
-                 (unsigned long long)(want >> 20), (unsigned long long)(avail >> 20));
-        want = avail;
-    }
-    return want / PAGE_SIZE;
-}
-
-struct vcpu *dom0_build(const struct boot_info *bi)
-{
-    const struct boot_module *kmod = &bi->modules[0];
-    const struct boot_module *initrd = bi->nr_modules > 1 ? &bi->modules[1] : NULL;
     struct pv_elf_options opts = { .host_features = PV_ELF_HOST_FEATURES_DEFAULT };
     static struct pv_elf_info elf;
     struct pv_layout layout;
-    struct builder b = { .nr_pages = dom0_pages(), .l = &layout };
-    const void *image = maddr_to_virt(kmod->start);
-    const char *what = kmod->name[0] ? kmod->name : "module 0";
-    uint64_t initrd_len = initrd ? initrd->size : 0;
+    struct builder b = { .nr_pages = p->nr_pages, .l = &layout };
     char msg[160];
     struct vcpu *v;
-    mfn_t l4;
+    mfn_t l4, console_mfn = 0;
+    evtchn_port_t console_port = 0;
     int rc;
 
-    rc = pv_elf_parse(image, kmod->size, &opts, &elf, msg, sizeof(msg));
+    rc = pv_elf_parse(p->image, p->image_size, &opts, &elf, msg, sizeof(msg));
     if (rc) {
-        log_err("dom0: %s is not a usable PV kernel: %s\n", what, msg);
+        log_err("%s: %s is not a usable PV kernel: %s\n", p->name, p->what, msg);
         return NULL;
     }
     struct pv_layout_request req = { .elf = &elf, .nr_pages = b.nr_pages,
-                                     .initrd_len = initrd_len };
+                                     .initrd_len = p->initrd_len,
+                                     .nr_extra_pages = p->console_ring ? 1 : 0 };
     rc = pv_layout_compute(&req, &layout);
     if (rc) {
-        log_err("dom0: cannot lay out %s in %llu MiB (error %d)\n", what,
+        log_err("%s: cannot lay out %s in %llu MiB (error %d)\n", p->name, p->what,
                 (unsigned long long)(b.nr_pages >> 8), rc);
         return NULL;
     }
-    b.d = domain_create(0, "Domain-0", DOMCREATE_PRIVILEGED | DOMCREATE_INITDOMAIN,
-                        b.nr_pages);
+    b.d = domain_create(p->id, p->name, p->flags, b.nr_pages);
     b.p2m = b.d ? xmalloc(b.nr_pages * sizeof(mfn_t)) : NULL;
     v = b.d ? vcpu_create(b.d, 0) : NULL;
     if (!v || !b.p2m || populate(&b)) {
-        log_err("dom0: out of memory building a %llu MiB domain\n",
+        log_err("%s: out of memory building a %llu MiB domain\n", p->name,
                 (unsigned long long)(b.nr_pages >> 8));
         return NULL;
     }
-    log_info("dom0: %s, %llu MiB, entry %#llx\n", elf.guest_os[0] ? elf.guest_os : what,
-             (unsigned long long)(b.nr_pages >> 8), (unsigned long long)layout.entry);
-    log_info("dom0:  kernel %#llx-%#llx p2m %#llx start_info %#llx page tables %#llx-%#llx"
-             " stack %#llx end %#llx\n", (unsigned long long)layout.kern_start,
+    log_info("%s: domain %u, %s, %llu MiB, entry %#llx\n", p->name, p->id,
+             elf.guest_os[0] ? elf.guest_os : p->what, (unsigned long long)(b.nr_pages >> 8),
+             (unsigned long long)layout.entry);
+    log_info("%s:  kernel %#llx-%#llx p2m %#llx start_info %#llx page tables %#llx-%#llx"
+             " stack %#llx end %#llx\n", p->name, (unsigned long long)layout.kern_start,
              (unsigned long long)layout.kern_end, (unsigned long long)layout.p2m_start,
              (unsigned long long)layout.start_info, (unsigned long long)layout.pt_start,
              (unsigned long long)layout.pt_end, (unsigned long long)layout.stack_start,
              (unsigned long long)layout.v_end);
 
-    if (pv_elf_load(image, kmod->size, &elf, write_guest, &b, msg, sizeof(msg))) {
-        log_err("dom0: loading the kernel failed: %s\n", msg);
+    if (pv_elf_load(p->image, p->image_size, &elf, write_guest, &b, msg, sizeof(msg))) {
+        log_err("%s: loading the kernel failed: %s\n", p->name, msg);
         return NULL;
     }
-    if (initrd) {
-        write_guest(&b, layout.initrd_start, maddr_to_virt(initrd->start), initrd_len);
+    if (p->initrd_len) {
+        write_guest(&b, layout.initrd_start, p->initrd, p->initrd_len);
     }
     for (uint64_t pfn = 0; pfn < b.nr_pages; pfn++) {
         write_guest(&b, layout.p2m_start + pfn * 8, &b.p2m[pfn], 8);
     }
-    fill_start_info(&b, kmod, initrd_len);
+    if (p->console_ring) {
+        console_mfn = b.p2m[pv_layout_va_to_pfn(&layout, layout.extra_start)];
+        if (console_ring_attach(b.d, console_mfn, &console_port)) {
+            log_err("%s: no console ring\n", p->name);
+            return NULL;
+        }
+    }
+    fill_start_info(&b, p, p->initrd_len, console_mfn, console_port);
     pv_layout_build_pagetables(&layout, p2m_lookup, write_pte, &b);
     /*
      * The tables take their types through the same validation as any guest
@@ -224,7 +208,7 @@ struct vcpu *dom0_build(const struct boot_info *bi)
      */
     l4 = b.p2m[pv_layout_va_to_pfn(&layout, layout.pt_start)];
     if (get_page_and_type(l4, b.d, PGT_L4) || get_page_and_type(l4, b.d, PGT_L4)) {
-        log_err("dom0: the initial page tables do not validate\n");
+        log_err("%s: the initial page tables do not validate\n", p->name);
         return NULL;
     }
     mfn_to_page(l4)->flags |= PGF_PINNED;
