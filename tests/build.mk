@@ -28,3 +28,4 @@ $(BUILD)/tests/grub-test.iso: $(HV_BIN) scripts/mkiso.sh tests/qemu/grub-module.
 
 # Test guests (XTF-style PV kernels) and the Xen 4.17 oracle harness.
 -include tests/guests/build.mk
+-include tests/benchguests/build.mk

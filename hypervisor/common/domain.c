@@ -9,6 +9,7 @@
 #include <hv/errno.h>
 #include <hv/grant_table.h>
 #include <hv/heap.h>
+#include <hv/sched.h>
 #include <hv/lib.h>
 #include <hv/log.h>
 #include <hv/panic.h>
@@ -20,6 +21,8 @@
 #define DEFAULT_MAX_EVTCHNS 4096
 
 static unsigned int nr_live_domains;
+static bool any_crashed;            /* for the machine's exit status */
+static unsigned int last_reason;
 static struct domain *domain_table[MAX_DOMAINS];
 
 struct domain *domain_lookup(domid_t id)
@@ -204,9 +207,114 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     log_info("domain %u (%s) shut down: %s\n", d->id, d->name,
              reason < ARRAY_SIZE(names) ? names[reason] : "unknown reason");
     nr_live_domains--;
+    any_crashed |= reason == SHUTDOWN_crash;
+    last_reason = reason;
     /* With no toolstack yet, the initial domain's end is the machine's end. */
-    if ((d->flags & DOMCREATE_INITDOMAIN) || nr_live_domains == 0) {
+    if (d->flags & DOMCREATE_INITDOMAIN) {
         machine_shutdown(machine_reason(reason));
+    }
+    if (d->flags & DOMCREATE_AUTODESTROY) {
+        d->state = DOMAIN_DYING;    /* reaped once it is off the CPU */
+    } else if (nr_live_domains == 0) {
+        machine_shutdown(machine_reason(reason));
+    }
+}
+
+static void table_remove(struct domain *d)
+{
+    for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
+        if (domain_table[i] == d) {
+            domain_table[i] = NULL;
+        }
+    }
+}
+
+/* Drop the owner's allocation reference of every frame; unreferenced ones are freed. */
+static void drop_allocations(struct domain *d)
+{
+    uint32_t m = d->page_head;
+
+    while (m != FRAME_NONE) {
+        struct page_info *pg = mfn_to_page(m);
+        uint32_t next = pg->next;
+
+        if (pg->flags & PGF_ALLOC_REF) {
+            pg->flags &= (uint16_t)~PGF_ALLOC_REF;
+            arch_put_frame(m);
+        }
+        m = next;
+    }
+}
+
+void domain_destroy(struct domain *d)
+{
+    struct frame_stats before, after;
+    uint32_t m;
+
+    frame_get_stats(&before);
+    for (unsigned int i = 0; i < MAX_VCPUS; i++) {
+        struct vcpu *v = d->vcpus[i];
+        if (v) {
+            vcpu_timers_stop(v);
+            timer_stop(arch_timer_queue(), &v->singleshot_timer);
+            timer_stop(arch_timer_queue(), &v->poll_timer);
+            sched_remove(v);
+        }
+    }
+    gnttab_domain_destroy(d);
+    evtchn_domain_destroy(d);
+    arch_domain_relinquish(d);
+    drop_allocations(d);
+    /* What is left is mapped by other domains: it is freed when they unmap it. */
+    for (m = d->page_head; m != FRAME_NONE; m = mfn_to_page(m)->next) {
+        mfn_to_page(m)->owner = DOMID_NONE;
+    }
+    if (d->tot_pages) {
+        log_warn("domain %u: %llu frames still mapped by other domains\n", d->id,
+                 (unsigned long long)d->tot_pages);
+    }
+    mfn_to_page(d->shared_info_mfn)->count = 0;
+    mfn_to_page(d->shared_info_mfn)->aux = 0;
+    frame_free(d->shared_info_mfn, 0);
+    table_remove(d);
+    xfree(d->console);
+    for (unsigned int i = 0; i < MAX_VCPUS; i++) {
+        xfree(d->vcpus[i]);
+    }
+    frame_get_stats(&after);
+    log_info("domain %u (%s) destroyed: %llu frames returned, %llu MiB free\n", d->id, d->name,
+             (unsigned long long)(after.free_pages - before.free_pages),
+             (unsigned long long)(after.free_pages >> 8));
+    xfree(d);
+}
+
+static bool domain_running(const struct domain *d)
+{
+    for (unsigned int i = 0; i < MAX_VCPUS; i++) {
+        if (d->vcpus[i] && arch_vcpu_is_running(d->vcpus[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void domain_reap(void)
+{
+    bool reaped = false;
+
+    for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
+        struct domain *d = domain_table[i];
+        if (d && d->state == DOMAIN_DYING && !domain_running(d)) {
+            domain_destroy(d);
+            reaped = true;
+        }
+    }
+    if (reaped && nr_live_domains == 0) {
+        struct heap_stats hs;
+        heap_get_stats(&hs);
+        log_info("all domains ended; heap %llu live allocations\n",
+                 (unsigned long long)hs.live_allocs);
+        machine_shutdown(any_crashed ? SHUTDOWN_CRASH : machine_reason(last_reason));
     }
 }
 

@@ -122,6 +122,15 @@ void vcpu_wake(struct vcpu *v)
     spin_unlock_irqrestore(&sched_lock, flags);
 }
 
+void vcpu_yield(struct vcpu *v)
+{
+    unsigned long flags = spin_lock_irqsave(&sched_lock);
+
+    v->sched.yielded = true;
+    queues[v->sched.cpu].need_resched = true;
+    spin_unlock_irqrestore(&sched_lock, flags);
+}
+
 void vcpu_pause(struct vcpu *v)
 {
     unsigned long flags = spin_lock_irqsave(&sched_lock);
@@ -160,12 +169,20 @@ struct vcpu *sched_pick(unsigned int cpu, struct vcpu *curr, s_time_t now)
             return curr;
         }
     }
+    /* Least virtual time wins; on a tie the vCPU that was not running (just woken). */
     for (unsigned int i = 0; i < q->nr; i++) {
         struct vcpu *v = q->vcpus[i];
-        if (vcpu_runnable(v) && (!best || v->sched.vtime < best->sched.vtime ||
-                                 (v->sched.vtime == best->sched.vtime && v == curr))) {
+        if (vcpu_runnable(v) && !v->sched.yielded &&
+            (!best || v->sched.vtime < best->sched.vtime ||
+             (v->sched.vtime == best->sched.vtime && best == curr))) {
             best = v;
         }
+    }
+    if (!best && curr && vcpu_runnable(curr)) {
+        best = curr;    /* it yielded, but nobody else wants the CPU */
+    }
+    if (curr) {
+        curr->sched.yielded = false;
     }
     q->need_resched = false;
     if (best) {

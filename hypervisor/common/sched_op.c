@@ -90,6 +90,7 @@ long do_sched_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t 
 
     switch (cmd) {
     case SCHEDOP_yield:
+        vcpu_yield(v);
         return 0;
     case SCHEDOP_block:
         return vcpu_block(v);

@@ -32,6 +32,25 @@ void arch_vcpu_init(struct vcpu *v)
     (void)v;
 }
 
+void arch_domain_relinquish(struct domain *d)
+{
+    (void)d;
+}
+
+void arch_put_frame(mfn_t mfn)
+{
+    struct page_info *pg = mfn_to_page(mfn);
+
+    if (pg->count && --pg->count == 0) {
+        domain_free_frame(mfn);
+    }
+}
+
+bool arch_vcpu_is_running(const struct vcpu *v)
+{
+    return v == fake_current;
+}
+
 void arch_vcpu_kick(struct vcpu *v)
 {
     (void)v;

@@ -1,7 +1,6 @@
 /* The fake architecture's grant host mappings: see fake_gnttab.h. */
 #include <string.h>
 #include <hv/domain.h>
-#include <hv/frame.h>
 #include <hv/grant_table.h>
 #include <fake_gnttab.h>
 
@@ -44,37 +43,6 @@ void fake_gnttab_reset(void)
     fake_gnttab_last_new_addr = 0;
 }
 
-/* The writable type a writable grant PTE holds, as the PV MMU's get_page_type. */
-static bool get_writable(mfn_t frame)
-{
-    struct page_info *pg = mfn_to_page(frame);
-
-    if (pg->type_count == 0) {
-        pg->type = PGT_WRITABLE;
-    } else if (pg->type != PGT_WRITABLE) {
-        return false;
-    }
-    pg->type_count++;
-    return true;
-}
-
-static void put_writable(mfn_t frame)
-{
-    struct page_info *pg = mfn_to_page(frame);
-
-    if (--pg->type_count == 0) {
-        pg->type = PGT_NONE;
-    }
-}
-
-static void drop(struct fake_grant_pte *p)
-{
-    if (!(p->flags & GNTMAP_readonly)) {
-        put_writable(p->frame);
-    }
-    memset(p, 0, sizeof(*p));
-}
-
 int arch_gnttab_map(struct domain *mapper, uint64_t host_addr, mfn_t frame, uint32_t flags,
                     uint64_t *cookie)
 {
@@ -87,9 +55,6 @@ int arch_gnttab_map(struct domain *mapper, uint64_t host_addr, mfn_t frame, uint
     for (unsigned int i = 0; i < FAKE_GRANT_PTES; i++) {
         struct fake_grant_pte *p = &fake_grant_ptes[i];
         if (!p->present) {
-            if (!(flags & GNTMAP_readonly) && !get_writable(frame)) {
-                return GNTST_general_error; /* a page table is never writable */
-            }
             *p = (struct fake_grant_pte){ true, mapper->id, host_addr, frame, flags };
             *cookie = i + 1;
             return GNTST_okay;
@@ -110,7 +75,7 @@ int arch_gnttab_unmap(struct domain *mapper, uint64_t host_addr, mfn_t frame, ui
         return GNTST_general_error;
     }
     fake_gnttab_last_new_addr = new_addr;
-    drop(p);
+    memset(p, 0, sizeof(*p));
     return GNTST_okay;
 }
 
@@ -121,7 +86,7 @@ void arch_gnttab_release(struct domain *mapper, uint64_t cookie, mfn_t frame, ui
     if (cookie >= 1 && cookie <= FAKE_GRANT_PTES) {
         struct fake_grant_pte *p = &fake_grant_ptes[cookie - 1];
         if (p->present && p->mapper == mapper->id && p->frame == frame) {
-            drop(p);
+            memset(p, 0, sizeof(*p));
         }
     }
 }

@@ -9,7 +9,17 @@
 #include <asm/page.h>
 
 static uint64_t *m2p;
-static mfn_t m2p_entries;
+static mfn_t m2p_entries, m2p_first_mfn, m2p_frames;
+
+mfn_t m2p_frame(uint64_t i)
+{
+    return i < m2p_frames ? m2p_first_mfn + i : INVALID_MFN;
+}
+
+uint64_t m2p_nr_frames(void)
+{
+    return m2p_frames;
+}
 
 void m2p_init(void)
 {
@@ -25,7 +35,12 @@ void m2p_init(void)
         panic("m2p: cannot allocate the table (%llu KiB)", (unsigned long long)(bytes >> 10));
     }
     m2p = mfn_to_virt(mfn);
+    m2p_first_mfn = mfn;
+    m2p_frames = 1ull << order;
     m2p_entries = (PAGE_SIZE << order) / sizeof(uint64_t);
+    for (mfn_t i = 0; i < m2p_frames; i++) {
+        mfn_to_page(mfn + i)->flags |= PGF_XEN_SHARED;
+    }
     memset(m2p, 0xff, PAGE_SIZE << order);
     if (map_pages(RO_MPT_VIRT_START, mfn << PAGE_SHIFT, 1ull << order,
                   _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED | _PAGE_NX)) {

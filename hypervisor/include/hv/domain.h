@@ -30,6 +30,7 @@ enum domain_state {
 /* domain_create() flags */
 #define DOMCREATE_PRIVILEGED (1u << 0)
 #define DOMCREATE_INITDOMAIN (1u << 1)
+#define DOMCREATE_AUTODESTROY (1u << 2)  /* destroyed as soon as it shuts down (boot modules) */
 
 struct vcpu {
     unsigned int id;
@@ -87,6 +88,21 @@ mfn_t domain_alloc_frames(struct domain *d, unsigned int order);
 void domain_free_frame(mfn_t mfn);
 /* Stop the domain with a reason (SHUTDOWN_poweroff, _crash, ...). */
 void domain_shutdown(struct domain *d, unsigned int reason);
+/*
+ * Tear a domain down and return every frame it holds to the free pool (frames
+ * another domain still maps are freed when it unmaps them). The domain must
+ * not be running on any CPU.
+ */
+void domain_destroy(struct domain *d);
+/* Destroy the dying domains that are off the CPUs; ends the machine when none is left. */
+void domain_reap(void);
+/* Architecture: drop base pointers, pins, descriptor tables and other frame references. */
+void arch_domain_relinquish(struct domain *d);
+/* Architecture: drop one general reference of a frame (freeing it at zero). */
+void arch_put_frame(mfn_t mfn);
+/* Architecture: is v loaded on some CPU right now? */
+bool arch_vcpu_is_running(const struct vcpu *v);
+
 /* A guest did something it must not survive: log why and shut it down as crashed. */
 void domain_crash(struct domain *d, const char *why);
 static inline bool is_privileged(const struct domain *d)

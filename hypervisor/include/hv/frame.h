@@ -40,6 +40,7 @@ enum page_type {
 #define PGF_PINNED     (1u << 3)   /* page table pinned by its owner */
 #define PGF_VALIDATED  (1u << 4)   /* current type's contents validated */
 #define PGF_ALLOC_REF  (1u << 5)   /* the owner's allocation reference is held */
+#define PGF_XEN_SHARED (1u << 6)   /* a hypervisor frame the privileged domain may map read-only */
 
 struct page_info {
     uint32_t next, prev;     /* buddy free list, or the owner's page list */

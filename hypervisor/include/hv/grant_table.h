@@ -72,15 +72,16 @@ long do_grant_table_op(uint64_t cmd, uint64_t uop, uint64_t count, uint64_t a4, 
 /* ---------------------------------------------------------------------------
  * Architecture interface: host mappings (GNTMAP_host_map).
  *
- * The core owns one general reference on the granted frame for as long as a
- * mapping exists; the page-table entry the architecture writes must not take
- * or drop one of its own. For a writable mapping (no GNTMAP_readonly) the
- * architecture takes the frame's writable type reference, so that a frame
- * that is a page table or descriptor page can never be mapped writable
- * (refuse with GNTST_general_error), and drops it when the mapping goes.
- * A grant PTE may only be removed through arch_gnttab_unmap/_release: the
- * MMU must refuse (or crash the guest on) an mmu_update that overwrites one,
- * as Xen does.
+ * The core owns, for as long as a mapping exists, one general reference on
+ * the granted frame and, for a writable mapping (no GNTMAP_readonly), its
+ * writable type reference (so a page table or descriptor page is never
+ * mapped writable: the core refuses with GNTST_general_error before calling
+ * the architecture). The page-table entry the architecture writes must take
+ * and drop neither: the MMU has to recognise grant PTEs (Xen marks them
+ * with an available bit) when it validates or releases an L1 table. A grant
+ * PTE may only be removed through arch_gnttab_unmap/_release: the MMU must
+ * refuse (or crash the guest on) an mmu_update that overwrites one, as Xen
+ * does.
  *
  * These are called without the grant-table lock held (except
  * arch_gnttab_release, see below) and may flush TLBs. They return
@@ -111,9 +112,8 @@ int arch_gnttab_unmap(struct domain *mapper, uint64_t host_addr, mfn_t frame, ui
 
 /*
  * Domain teardown: remove the mapping recorded by cookie if its entry still
- * maps frame, and drop the writable type reference of a writable mapping in
- * any case. Cannot fail. Called with the grant-table lock held, for a mapper
- * that no longer runs (no TLB shootdown of running vCPUs is needed).
+ * maps frame. Cannot fail. Called with the grant-table lock held, for a
+ * mapper that no longer runs (no TLB shootdown of running vCPUs is needed).
  */
 void arch_gnttab_release(struct domain *mapper, uint64_t cookie, mfn_t frame, uint32_t flags);
 

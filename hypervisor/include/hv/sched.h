@@ -34,6 +34,7 @@ struct sched_vcpu {
     uint64_t vtime;             /* weighted virtual time, ns */
     s_time_t started;           /* when it last began running */
     bool queued;
+    bool yielded;               /* SCHEDOP_yield: let any other runnable vCPU go first */
 };
 
 void sched_vcpu_init(struct vcpu *v, unsigned int cpu, unsigned int weight);
@@ -44,6 +45,7 @@ void sched_remove(struct vcpu *v);
 void vcpu_set_runnable(struct vcpu *v);      /* start, or wake from blocked */
 void vcpu_set_blocked(struct vcpu *v);       /* the caller checked it has nothing to do */
 void vcpu_wake(struct vcpu *v);              /* blocked -> runnable (an event arrived) */
+void vcpu_yield(struct vcpu *v);
 void vcpu_pause(struct vcpu *v);
 void vcpu_unpause(struct vcpu *v);
 bool vcpu_runnable(const struct vcpu *v);

@@ -1,8 +1,7 @@
 /*
  * The fake architecture's grant host mappings (arch/fake/gnttab_fake.c): a
- * table of "grant PTEs" keyed by (mapper, host_addr), with the writable type
- * reference the real PV MMU takes for a writable mapping, so host tests can
- * check what is mapped and what each frame holds.
+ * table of "grant PTEs" keyed by (mapper, host_addr), so host tests can check
+ * what is mapped where, and make the architecture refuse.
  */
 #ifndef FAKE_GNTTAB_H
 #define FAKE_GNTTAB_H

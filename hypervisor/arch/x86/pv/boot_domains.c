@@ -133,6 +133,7 @@ unsigned int boot_domains_build(const struct boot_info *bi)
             .cmdline = kernel->cmdline, .name = "Domain-0",
             .what = kernel->name[0] ? kernel->name : "module 0", .id = 0,
             .flags = DOMCREATE_PRIVILEGED | DOMCREATE_INITDOMAIN, .nr_pages = dom0_pages(),
+            .max_pages = UINT32_MAX,    /* dom0 may grow, as on Xen (no limit set) */
         };
         if (!start(&p)) {
             return 0;
@@ -156,6 +157,7 @@ unsigned int boot_domains_build(const struct boot_info *bi)
             .cmdline = cmdline, .name = bd->name,
             .what = bd->mod->name[0] ? bd->mod->name : bd->name, .id = bd->id,
             .nr_pages = bd->mem / PAGE_SIZE, .console_ring = true,
+            .flags = DOMCREATE_AUTODESTROY,
         };
         if (!start(&p)) {
             log_err("boot: domain %s could not be built\\n", bd->name);

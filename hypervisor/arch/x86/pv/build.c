@@ -165,7 +165,7 @@ struct vcpu *pv_build_domain(const struct pv_build *p)
                 (unsigned long long)(b.nr_pages >> 8), rc);
         return NULL;
     }
-    b.d = domain_create(p->id, p->name, p->flags, b.nr_pages);
+    b.d = domain_create(p->id, p->name, p->flags, p->max_pages ? p->max_pages : b.nr_pages);
     b.p2m = b.d ? xmalloc(b.nr_pages * sizeof(mfn_t)) : NULL;
     v = b.d ? vcpu_create(b.d, 0) : NULL;
     if (!v || !b.p2m || populate(&b)) {

@@ -19,21 +19,21 @@
 
 static bool gate_selector_ok(uint16_t sel)
 {
-    /* A guest descriptor, or the flat kernel code selector. */
-    return (sel >> 3) < FIRST_RESERVED_GDT_ENTRY || (sel & ~3) == (FLAT_RING3_CS64 & ~3);
+    /* A guest GDT descriptor, an LDT one, or exactly the flat kernel code selector (Xen). */
+    return (sel >> 3) < FIRST_RESERVED_GDT_ENTRY || (sel & 4) || sel == FLAT_RING3_CS64;
 }
 
 /* Check one descriptor and fix it up in place; false if it must be refused. */
 bool pv_check_descriptor(uint64_t *desc)
 {
-    uint32_t a = (uint32_t)*desc, b = (uint32_t)(*desc >> 32), dpl;
+    uint32_t a = (uint32_t)*desc, b = (uint32_t)(*desc >> 32);
 
     if (!(b & SEG_P)) {
         return true;    /* a not-present descriptor always faults: harmless */
     }
-    dpl = (b >> SEG_DPL_SHIFT) & 3;
+    /* As Xen, the DPL is first raised to the guest kernel's RPL, 3, for every type. */
     if (b & SEG_S) {
-        b = (b & ~(3u << SEG_DPL_SHIFT)) | (3u << SEG_DPL_SHIFT);
+        b |= 3u << SEG_DPL_SHIFT;
         *desc = ((uint64_t)b << 32) | a;
         return true;
     }
@@ -44,7 +44,7 @@ bool pv_check_descriptor(uint64_t *desc)
         !gate_selector_ok((uint16_t)(a >> 16))) {
         return false;
     }
-    a = (a & ~(3u << 16)) | (dpl << 16);    /* the gate's DPL, as the selector's RPL */
+    a |= 3u << 16;                          /* the gate's (raised) DPL, as the selector's RPL */
     b &= ~(3u << SEG_DPL_SHIFT);
     *desc = ((uint64_t)b << 32) | a;
     return true;

@@ -66,6 +66,12 @@ static long reservation(struct domain *self, unsigned int op, uint64_t start, ui
     if (start > r.nr_extents) {
         return -EINVAL;
     }
+    /* As Xen: a count a continuation could not carry, or a list the guest may not
+     * name, does nothing and reports nothing done. */
+    if (r.nr_extents > (UINT64_MAX >> MEMOP_EXTENT_SHIFT) ||
+        (r.extent_start.p && !guest_range_ok(r.extent_start.p, r.nr_extents * sizeof(xen_pfn_t)))) {
+        return (long)start;
+    }
     for (i = start; i < r.nr_extents; i++) {
         uint64_t slot = r.extent_start.p + i * sizeof(xen_pfn_t);
 
@@ -102,27 +108,26 @@ static long reservation(struct domain *self, unsigned int op, uint64_t start, ui
     return (long)i;
 }
 
-static long memory_map(struct domain *d, uint64_t arg)
+/* The machine frames backing the M2P, one per 2 MiB of it (as Xen lists them). */
+static long machphys_mfn_list(uint64_t arg)
 {
-    struct xen_memory_map map;
-    struct xen_e820_entry e = { 0 };
-    uint64_t size = d->tot_pages * PAGE_SIZE;
+    struct xen_machphys_mfn_list l;
+    uint32_t n = 0;
 
-    if (copy_from_guest(&map, arg, sizeof(map))) {
+    if (copy_from_guest(&l, arg, sizeof(l))) {
         return -EFAULT;
     }
-    /* One RAM region covering the domain's pseudo-physical memory. */
-    if (map.nr_entries < 1) {
-        return -EINVAL;
+    for (; n < l.max_extents; n++) {
+        xen_pfn_t mfn = m2p_frame((uint64_t)n * 512);
+        if (mfn == INVALID_MFN) {
+            break;
+        }
+        if (copy_to_guest(l.extent_start.p + (uint64_t)n * sizeof(mfn), &mfn, sizeof(mfn))) {
+            return -EFAULT;
+        }
     }
-    e.size_lo = (uint32_t)size;
-    e.size_hi = (uint32_t)(size >> 32);
-    e.type = 1;
-    if (copy_to_guest(map.buffer.p, &e, sizeof(e))) {
-        return -EFAULT;
-    }
-    map.nr_entries = 1;
-    return copy_to_guest(arg, &map, sizeof(map));
+    l.nr_extents = n;
+    return copy_to_guest(arg, &l, sizeof(l));
 }
 
 long do_memory_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
@@ -152,11 +157,15 @@ long do_memory_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t
     case XENMEM_machphys_mapping: {
         struct xen_machphys_mapping m = { .v_start = MACH2PHYS_VIRT_START,
                                           .v_end = MACH2PHYS_VIRT_END,
-                                          .max_mfn = MACH2PHYS_NR_ENTRIES - 1 };
+                                          .max_mfn = frame_table_size - 1 };
         return copy_to_guest(arg, &m, sizeof(m));
     }
+    case XENMEM_machphys_mfn_list:
+        return machphys_mfn_list(arg);
     case XENMEM_memory_map:
-        return memory_map(d, arg);
+        /* No map was set for this domain (no toolstack has set one): Linux then uses
+         * one RAM region of nr_pages, which is what the domain has. */
+        return -ENOSYS;
     default:
         return -ENOSYS;
     }

@@ -18,6 +18,9 @@ static unsigned int level_type(unsigned int level)
     return PGT_L1 + level - 1;
 }
 
+/* The hypervisor as a page owner (mmu_update's DOMID_XEN): frames it shares read-only. */
+struct domain pv_dom_xen = { .id = DOMID_XEN, .shared_info_mfn = INVALID_MFN };
+
 bool pv_frame_mappable(const struct domain *d, mfn_t mfn)
 {
     const struct page_info *pg;
@@ -28,6 +31,9 @@ bool pv_frame_mappable(const struct domain *d, mfn_t mfn)
     pg = mfn_to_page(mfn);
     if (pg->flags & PGF_FREE) {
         return false;
+    }
+    if (d == &pv_dom_xen) {
+        return pg->owner == DOMID_XEN && (pg->flags & PGF_XEN_SHARED);
     }
     if (pg->owner == d->id) {
         return true;
@@ -74,6 +80,10 @@ int get_page_type(mfn_t mfn, struct domain *d, unsigned int type)
     }
     /* Frames lent to d (shared_info) are data only: the hypervisor writes them. */
     if (type != PGT_WRITABLE && pg->owner != d->id) {
+        return -EINVAL;
+    }
+    /* Of the hypervisor's own frames, a domain may write its shared_info only. */
+    if (pg->owner == DOMID_XEN && mfn != d->shared_info_mfn) {
         return -EINVAL;
     }
     if (pg->type_count > 0) {
@@ -141,7 +151,8 @@ void put_page_and_type(mfn_t mfn)
 
 static uint64_t allowed_bits(const struct domain *d, unsigned int level)
 {
-    return PV_BASE_ALLOWED | (level == 1 && is_privileged(d) ? PV_CACHE_ATTRS : 0);
+    return PV_BASE_ALLOWED | (level == 1 ? PV_L1_ALLOWED_EXTRA : 0) |
+           (level == 1 && is_privileged(d) ? PV_CACHE_ATTRS : 0);
 }
 
 static mfn_t entry_mfn(uint64_t e)
@@ -149,8 +160,13 @@ static mfn_t entry_mfn(uint64_t e)
     return (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
 }
 
-/* Take what a present entry at `level` needs; 0 or -errno, nothing held on error. */
-static int get_entry(struct domain *d, uint64_t e, unsigned int level)
+/*
+ * Take what a present entry at `level` needs; 0 or -errno, nothing held on
+ * error. An L1 entry's frame must be pg_owner's (d's own, or the foreign
+ * domain an mmu_update names).
+ */
+static int get_entry_for(struct domain *d, struct domain *pg_owner, uint64_t e,
+                         unsigned int level)
 {
     mfn_t m = entry_mfn(e);
 
@@ -161,9 +177,17 @@ static int get_entry(struct domain *d, uint64_t e, unsigned int level)
         return -EINVAL;     /* superpages, global pages, reserved bits */
     }
     if (level == 1) {
-        return (e & _PAGE_RW) ? get_page_and_type(m, d, PGT_WRITABLE) : get_page(m, d);
+        /* As on Xen, an L1 entry whose frame cannot be taken is -EBUSY. */
+        int rc = (e & _PAGE_RW) ? get_page_and_type(m, pg_owner, PGT_WRITABLE)
+                                : get_page(m, pg_owner);
+        return rc ? -EBUSY : 0;
     }
     return get_page_and_type(m, d, level_type(level - 1));
+}
+
+static int get_entry(struct domain *d, uint64_t e, unsigned int level)
+{
+    return get_entry_for(d, d, e, level);
 }
 
 static void put_entry(uint64_t e, unsigned int level)
@@ -239,6 +263,13 @@ static void release_table(mfn_t mfn, unsigned int level)
 int pv_update_entry(struct domain *d, mfn_t table, unsigned int level, unsigned int index,
                     uint64_t new_entry, bool preserve_ad)
 {
+    return pv_update_entry_foreign(d, d, table, level, index, new_entry, preserve_ad);
+}
+
+int pv_update_entry_foreign(struct domain *d, struct domain *pg_owner, mfn_t table,
+                            unsigned int level, unsigned int index, uint64_t new_entry,
+                            bool preserve_ad)
+{
     struct page_info *pg;
     uint64_t *slot, old;
     int rc;
@@ -257,8 +288,7 @@ int pv_update_entry(struct domain *d, mfn_t table, unsigned int level, unsigned 
     slot = (uint64_t *)mfn_to_virt(table) + index;
     old = *slot;
     if (preserve_ad) {
-        new_entry = (new_entry & ~(_PAGE_ACCESSED | _PAGE_DIRTY)) |
-                    (old & (_PAGE_ACCESSED | _PAGE_DIRTY));
+        new_entry |= old & (_PAGE_ACCESSED | _PAGE_DIRTY);  /* Xen: val | (*ptr & (A|D)) */
     }
     new_entry = adjust(new_entry);
     /* Same frame and permissions: only flags the references do not depend on change. */
@@ -271,7 +301,7 @@ int pv_update_entry(struct domain *d, mfn_t table, unsigned int level, unsigned 
         __atomic_store_n(slot, new_entry, __ATOMIC_RELEASE);
         return 0;
     }
-    rc = get_entry(d, new_entry, level);
+    rc = get_entry_for(d, pg_owner, new_entry, level);
     if (rc) {
         return rc;
     }

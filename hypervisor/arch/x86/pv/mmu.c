@@ -46,6 +46,14 @@ static mfn_t find_l1(struct vcpu *v, uint64_t va)
     return table;
 }
 
+/* A MULTI flush names vCPUs in a guest bitmap: it must at least be readable. */
+static bool vcpumask_ok(uint64_t mask)
+{
+    uint64_t bits;
+
+    return copy_from_guest(&bits, mask, sizeof(bits)) == 0;
+}
+
 long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags, uint64_t a4, uint64_t a5)
 {
     struct vcpu *v = current_vcpu();
@@ -62,6 +70,12 @@ long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags, uint64_t a4
     rc = pv_update_entry(v->domain, l1, 1, (unsigned int)pt_index(va, L1_SHIFT), val, false);
     if (rc) {
         return rc;
+    }
+    /* The flush target: this vCPU, all of them, or a bitmap (which must be readable). */
+    if ((flags & ~UVMF_FLUSHTYPE_MASK) != UVMF_LOCAL && (flags & ~UVMF_FLUSHTYPE_MASK) != UVMF_ALL &&
+        !vcpumask_ok(flags & ~UVMF_FLUSHTYPE_MASK)) {
+        flush_local();
+        return -EFAULT;     /* the update itself was made, as on Xen */
     }
     /* One vCPU per domain so far: "all" and "multi" flush this CPU. */
     switch (flags & UVMF_FLUSHTYPE_MASK) {
@@ -99,17 +113,59 @@ static unsigned int resume_done(uint64_t *count, uint64_t pdone)
     return done;
 }
 
+/*
+ * The domain whose frames an update may map (the low half of foreigndom):
+ * DOMID_SELF, or for the privileged domain another domain or DOMID_XEN (the
+ * frames the hypervisor shares read-only). Naming oneself by number is
+ * refused, as on Xen.
+ */
+static long page_owner(struct domain *d, domid_t id, struct domain **out)
+{
+    if (id == DOMID_SELF) {
+        *out = d;
+        return 0;
+    }
+    if (id == d->id) {
+        return -ESRCH;
+    }
+    if (id == DOMID_XEN) {
+        *out = &pv_dom_xen;
+    } else if (!(*out = domain_lookup(id))) {
+        return -ESRCH;
+    }
+    return is_privileged(d) ? 0 : -EPERM;
+}
+
+/* Whose page tables are updated (the high half of foreigndom, plus one; 0 = the caller's). */
+static long table_owner(struct domain *d, uint64_t foreigndom, struct domain **out)
+{
+    unsigned int pt = (foreigndom >> 16) & 0xffff;
+
+    *out = d;
+    if (pt == 0) {
+        return 0;
+    }
+    if (!(*out = domain_lookup((domid_t)(pt - 1)))) {
+        return -ESRCH;
+    }
+    return *out == d || is_privileged(d) ? 0 : -EINVAL;
+}
+
 long do_mmu_update(uint64_t ureqs, uint64_t count, uint64_t pdone, uint64_t foreigndom,
                    uint64_t a5)
 {
-    struct domain *d = current_vcpu()->domain;
+    struct domain *d = current_vcpu()->domain, *pg_owner, *pt_owner;
     unsigned int i, done;
     long rc = 0;
 
     count &= 0xffffffffu;
     done = resume_done(&count, pdone);
-    if ((foreigndom & 0xffff) != DOMID_SELF && (foreigndom & 0xffff) != d->id) {
-        return -ESRCH;      /* foreign updates: with the toolstack (issue 7) */
+    rc = page_owner(d, (domid_t)foreigndom, &pg_owner);
+    if (!rc) {
+        rc = table_owner(d, foreigndom, &pt_owner);
+    }
+    if (rc) {
+        return rc;
     }
     for (i = 0; i < count; i++) {
         struct mmu_update req;
@@ -129,11 +185,13 @@ long do_mmu_update(uint64_t ureqs, uint64_t count, uint64_t pdone, uint64_t fore
             break;
         }
         mfn = req.ptr >> PAGE_SHIFT;
-        switch (req.ptr & MMU_UPDATE_CMD_MASK) {
+        /* The command is the entry address's low three bits, as in Xen. */
+        switch (req.ptr & 7) {
         case MMU_NORMAL_PT_UPDATE:
+        case MMU_PT_UPDATE_NO_TRANSLATE:    /* a PV guest's entries are never translated */
         case MMU_PT_UPDATE_PRESERVE_AD: {
             const struct page_info *pg;
-            if ((req.ptr & 7 & ~MMU_UPDATE_CMD_MASK) || !mfn_valid(mfn)) {
+            if (!mfn_valid(mfn)) {
                 rc = -EINVAL;
                 break;
             }
@@ -142,13 +200,14 @@ long do_mmu_update(uint64_t ureqs, uint64_t count, uint64_t pdone, uint64_t fore
                 rc = -EINVAL;   /* only page tables are updated this way */
                 break;
             }
-            rc = pv_update_entry(d, mfn, pg->type - PGT_L1 + 1,
-                                 (unsigned int)((req.ptr & (PAGE_SIZE - 1)) >> 3), req.val,
-                                 (req.ptr & MMU_UPDATE_CMD_MASK) == MMU_PT_UPDATE_PRESERVE_AD);
+            rc = pv_update_entry_foreign(pt_owner, pg_owner, mfn, pg->type - PGT_L1 + 1,
+                                         (unsigned int)((req.ptr & (PAGE_SIZE - 1)) >> 3),
+                                         req.val, (req.ptr & 7) == MMU_PT_UPDATE_PRESERVE_AD);
             break;
         }
         case MMU_MACHPHYS_UPDATE:
-            if (!mfn_valid(mfn) || mfn_to_page(mfn)->owner != d->id) {
+            if (!mfn_valid(mfn) || pg_owner == &pv_dom_xen ||
+                mfn_to_page(mfn)->owner != pg_owner->id) {
                 rc = -EINVAL;
                 break;
             }
@@ -193,6 +252,28 @@ static int set_baseptr(struct vcpu *v, mfn_t mfn, bool user)
     return 0;
 }
 
+/* COPY_PAGE (src valid) or CLEAR_PAGE: the destination must be writable memory of d. */
+static int copy_or_clear(struct domain *d, mfn_t dst, mfn_t src)
+{
+    if (!mfn_valid(dst) || mfn_to_page(dst)->owner != d->id ||
+        get_page_and_type(dst, d, PGT_WRITABLE)) {
+        return -EINVAL;
+    }
+    if (src != INVALID_MFN && (!mfn_valid(src) || mfn_to_page(src)->owner != d->id ||
+                               get_page(src, d))) {
+        put_page_and_type(dst);
+        return -EINVAL;
+    }
+    if (src == INVALID_MFN) {
+        memset(mfn_to_virt(dst), 0, PAGE_SIZE);
+    } else {
+        memcpy(mfn_to_virt(dst), mfn_to_virt(src), PAGE_SIZE);
+        put_page(src);
+    }
+    put_page_and_type(dst);
+    return 0;
+}
+
 static int mmuext_one(struct vcpu *v, const struct mmuext_op *op)
 {
     struct domain *d = v->domain;
@@ -228,22 +309,45 @@ static int mmuext_one(struct vcpu *v, const struct mmuext_op *op)
         return set_baseptr(v, mfn, false);
     case MMUEXT_NEW_USER_BASEPTR:
         return set_baseptr(v, mfn, true);
-    case MMUEXT_TLB_FLUSH_LOCAL:
     case MMUEXT_TLB_FLUSH_MULTI:
-    case MMUEXT_TLB_FLUSH_ALL:
-        flush_local();
-        return 0;
-    case MMUEXT_INVLPG_LOCAL:
     case MMUEXT_INVLPG_MULTI:
-    case MMUEXT_INVLPG_ALL:
-        if (!is_canonical(op->arg1.linear_addr)) {
+        if (!vcpumask_ok(op->arg2.vcpumask.p)) {
             return -EINVAL;
         }
-        invlpg((void *)op->arg1.linear_addr);
+        /* One vCPU per domain, so "these vCPUs" is this CPU. */
+        __attribute__((fallthrough));
+    case MMUEXT_TLB_FLUSH_LOCAL:
+    case MMUEXT_TLB_FLUSH_ALL:
+    case MMUEXT_INVLPG_LOCAL:
+    case MMUEXT_INVLPG_ALL:
+        if (op->cmd == MMUEXT_INVLPG_LOCAL || op->cmd == MMUEXT_INVLPG_MULTI ||
+            op->cmd == MMUEXT_INVLPG_ALL) {
+            /* A non-canonical address maps nothing: nothing to flush, as Xen answers. */
+            if (is_canonical(op->arg1.linear_addr)) {
+                invlpg((void *)op->arg1.linear_addr);
+            }
+        } else {
+            flush_local();
+        }
         return 0;
     case MMUEXT_FLUSH_CACHE:
     case MMUEXT_FLUSH_CACHE_GLOBAL:
         return 0;   /* caches are coherent for PV guests */
+    case MMUEXT_COPY_PAGE:
+    case MMUEXT_CLEAR_PAGE:
+        return copy_or_clear(d, mfn, op->cmd == MMUEXT_COPY_PAGE ? op->arg2.src_mfn : INVALID_MFN);
+    case MMUEXT_SET_LDT:
+        /* Checked and recorded; loading LDT descriptors is not supported yet. */
+        if ((op->arg1.linear_addr & (PAGE_SIZE - 1)) || op->arg2.nr_ents > 8192 ||
+            !guest_range_ok(op->arg1.linear_addr, (uint64_t)op->arg2.nr_ents * 8)) {
+            return -EINVAL;
+        }
+        v->arch.ldt_base = op->arg1.linear_addr;
+        v->arch.ldt_ents = op->arg2.nr_ents;
+        return 0;
+    case MMUEXT_MARK_SUPER:
+    case MMUEXT_UNMARK_SUPER:
+        return -EOPNOTSUPP;
     default:
         return -ENOSYS;
     }
@@ -258,8 +362,12 @@ long do_mmuext_op(uint64_t uops, uint64_t count, uint64_t pdone, uint64_t foreig
 
     count &= 0xffffffffu;
     done = resume_done(&count, pdone);
-    if ((foreigndom & 0xffff) != DOMID_SELF && (foreigndom & 0xffff) != v->domain->id) {
-        return -ESRCH;
+    {
+        struct domain *pg_owner;
+        rc = page_owner(v->domain, (domid_t)foreigndom, &pg_owner);
+        if (rc) {
+            return rc;
+        }
     }
     for (i = 0; i < count; i++) {
         struct mmuext_op op;

@@ -181,6 +181,7 @@ void pv_schedule(struct cpu_regs *frame)
             }
             saved = true;
             set_current_vcpu(NULL);
+            domain_reap();
         }
         safe_halt();
         cli();
@@ -190,6 +191,7 @@ void pv_schedule(struct cpu_regs *frame)
             save_state(prev, frame);
         }
         load_state(next, frame);
+        domain_reap();      /* prev is off the CPU now: a dying domain can go */
     }
     if (!slice_timers[ci->id].fn) {
         timer_init(&slice_timers[ci->id], slice_over, (void *)(uintptr_t)ci->id);

@@ -17,6 +17,7 @@ struct pv_build {
     domid_t id;
     uint32_t flags;         /* DOMCREATE_* */
     uint64_t nr_pages;
+    uint64_t max_pages;     /* its limit; 0 = nr_pages */
     bool console_ring;      /* a PV console served by the hypervisor (domU) */
 };
 

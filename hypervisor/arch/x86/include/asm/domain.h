@@ -41,6 +41,8 @@ struct arch_vcpu {
     uint64_t vcr4;                 /* the guest's view of CR4 */
     unsigned int iopl;             /* virtual IOPL (PHYSDEVOP_set_iopl), 0-3 */
     uint64_t dr[8];
+    uint64_t ldt_base;             /* MMUEXT_SET_LDT */
+    unsigned int ldt_ents;
     uint64_t gdt_frames[16];
     unsigned int gdt_ents;
     struct pv_bounce bounce;

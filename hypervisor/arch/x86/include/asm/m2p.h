@@ -14,5 +14,8 @@
 void m2p_init(void);
 void m2p_set(mfn_t mfn, uint64_t pfn);
 uint64_t m2p_get(mfn_t mfn);
+/* The table's own frames (XENMEM_machphys_mfn_list): the i-th, INVALID_MFN past the end. */
+mfn_t m2p_frame(uint64_t i);
+uint64_t m2p_nr_frames(void);
 
 #endif /* ASM_M2P_H */

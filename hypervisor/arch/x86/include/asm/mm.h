@@ -36,14 +36,22 @@ void put_page_and_type(mfn_t mfn);
 /* Replace one entry of a validated table of `level` (1-4), with all checks. */
 int pv_update_entry(struct domain *d, mfn_t table, unsigned int level, unsigned int index,
                     uint64_t new_entry, bool preserve_ad);
+/* The same, with an L1 entry's frame taken from pg_owner (mmu_update's foreigndom). */
+int pv_update_entry_foreign(struct domain *d, struct domain *pg_owner, mfn_t table,
+                            unsigned int level, unsigned int index, uint64_t new_entry,
+                            bool preserve_ad);
+/* DOMID_XEN as a page owner: the frames the hypervisor shares read-only (the M2P). */
+extern struct domain pv_dom_xen;
 
 /*
  * Entry bits a guest may set (besides the frame number), as Xen allows them:
- * present, RW, user, accessed, dirty, the available bits and NX at every
- * level; the cache attributes (PWT, PCD, PAT) in L1 entries only for a
- * domain with device access. Global and superpage (PSE) bits never.
+ * present, RW, user, accessed, dirty, the available bits (9-11, 52-62) and
+ * NX at every level; global in L1 entries; the cache attributes (PWT, PCD,
+ * PAT) in L1 entries only for a domain with device access. Superpages (PSE)
+ * never.
  */
-#define PV_BASE_ALLOWED (0x067ull | 0xe00ull | 0xffe0000000000000ull)
+#define PV_BASE_ALLOWED (0x067ull | 0xe00ull | 0xfff0000000000000ull)
+#define PV_L1_ALLOWED_EXTRA 0x100ull    /* global */
 #define PV_CACHE_ATTRS  (0x018ull | 0x080ull)
 
 /* Check a descriptor page (set_gdt); fixes DPLs in place. 0 or -EINVAL. */

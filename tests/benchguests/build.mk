@@ -1,0 +1,63 @@
+# Benchmark guests (issues 3 and 4), run by tests/bench/pv:
+#   $(BUILD)/tests/benchguests/pv.elf     the PV benchmark guest, built with the
+#                                         guest runtime, booted on Xenolith and
+#                                         on Xen 4.17
+#   $(BUILD)/tests/benchguests/floor.bin  the bare-metal floor (Multiboot 1 flat
+#                                         image for QEMU -kernel)
+#
+# Included by tests/build.mk after tests/guests/build.mk (which brings in the
+# guest runtime).  It also works on its own, which is how tests/bench/pv
+# builds the images:
+#   make -rR -f tests/benchguests/build.mk BUILD=build
+ifndef GUEST_RT_CFLAGS
+# Stand-alone: the toolchain, the rules and the guest runtime.
+.DEFAULT_GOAL := bench-guests
+include mk/config.mk
+include mk/rules.mk
+GUEST_ABI_INCLUDE ?= -Iguest-abi/include
+include guest-abi/runtime/runtime.mk
+-include $(shell find $(BUILD)/guest-rt $(BUILD)/tests/benchguests -name '*.d' 2>/dev/null)
+endif
+
+BENCHGUEST_DIR := $(BUILD)/tests/benchguests
+BENCHGUEST_PV  := $(BENCHGUEST_DIR)/pv.elf
+BENCHGUEST_FLOOR := $(BENCHGUEST_DIR)/floor.bin
+BENCHGUESTS    := $(BENCHGUEST_PV) $(BENCHGUEST_FLOOR)
+BENCH_TARGETS  += $(BENCHGUESTS)
+
+.PHONY: bench-guests
+bench-guests: $(BENCHGUESTS)
+
+BENCHGUEST_PV_SRCS := $(sort $(wildcard tests/benchguests/pv/*.c tests/benchguests/pv/*.S))
+BENCHGUEST_PV_OBJS := $(patsubst %,$(BUILD)/%.o,$(BENCHGUEST_PV_SRCS))
+
+$(BENCHGUEST_PV): $(BENCHGUEST_PV_OBJS) $(GUEST_RT_OBJS) $(GUEST_RT_LDS)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(LD) $(GUEST_RT_LDFLAGS) -T $(GUEST_RT_LDS) $(BENCHGUEST_PV_OBJS) $(GUEST_RT_OBJS) -o $@
+
+# The floor borrows the runtime's vsnprintf and string functions (plain C,
+# no hypercalls); its own console is COM1.
+BENCHGUEST_FLOOR_SRCS := $(sort $(wildcard tests/benchguests/floor/*.c tests/benchguests/floor/*.S))
+BENCHGUEST_FLOOR_OBJS := $(patsubst %,$(BUILD)/%.o,$(BENCHGUEST_FLOOR_SRCS))
+BENCHGUEST_FLOOR_RT   := $(BUILD)/guest-rt/$(GUEST_RT_DIR)/printf.c.o $(BUILD)/guest-rt/$(GUEST_RT_DIR)/lib.c.o
+
+$(BENCHGUEST_DIR)/floor.elf: $(BENCHGUEST_FLOOR_OBJS) $(BENCHGUEST_FLOOR_RT) tests/benchguests/floor/floor.lds
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(LD) $(GUEST_RT_LDFLAGS) -T tests/benchguests/floor/floor.lds \
+		$(BENCHGUEST_FLOOR_OBJS) $(BENCHGUEST_FLOOR_RT) -o $@
+
+$(BENCHGUEST_FLOOR): $(BENCHGUEST_DIR)/floor.elf
+	@echo "  OBJCOPY $@"
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+$(BUILD)/tests/benchguests/%.c.o: tests/benchguests/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(GUEST_RT_CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/benchguests/%.S.o: tests/benchguests/%.S
+	@mkdir -p $(@D)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(GUEST_RT_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
