@@ -171,6 +171,7 @@ int frame_free(mfn_t mfn, unsigned int order)
     }
     for (mfn_t i = 0; i < ((mfn_t)1 << order); i++) {
         struct page_info *p = mfn_to_page(mfn + i);
+        frame_tlb_sync(mfn + i, PGT_NONE);     /* before anyone else can have it */
         p->owner = DOMID_NONE;
         p->type = PGT_NONE;
         p->flags = PGF_RAM;
@@ -193,6 +194,35 @@ void frame_split(mfn_t mfn, unsigned int order)
         }
     }
     spin_unlock_irqrestore(&fa.lock, flags);
+}
+
+void frame_tlb_note(mfn_t mfn, unsigned int kind)
+{
+    struct page_info *pg = mfn_to_page(mfn);
+
+    if ((pg->flags & PGF_TLB_STALE) && pg->tlb_kind != kind) {
+        kind = TLB_KIND_MIXED;
+    }
+    pg->tlb_kind = (uint8_t)kind;
+    pg->tlb_stamp = arch_tlb_clock();  /* the newest stamp covers older ones */
+    pg->flags |= PGF_TLB_STALE;
+}
+
+void frame_tlb_sync(mfn_t mfn, unsigned int type)
+{
+    struct page_info *pg = mfn_to_page(mfn);
+
+    if (!(pg->flags & PGF_TLB_STALE)) {
+        return;
+    }
+    /* A stale entry of the same kind reaches nothing the new use protects. */
+    if (type != PGT_NONE && pg->tlb_kind == type) {
+        return;
+    }
+    if (!arch_tlb_flushed_since(pg->tlb_stamp)) {
+        arch_tlb_flush();
+    }
+    pg->flags &= (uint16_t)~PGF_TLB_STALE;
 }
 
 void frame_get_stats(struct frame_stats *st)

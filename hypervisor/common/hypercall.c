@@ -42,9 +42,13 @@ static hypercall_fn *const hypercall_table[] = {
 uint64_t hypercall_cont_args[6];
 static s_time_t slice_start;
 
+/*
+ * The work clock starts at the first preemption check rather than at entry:
+ * a hypercall that never checks (most of them) never reads the clock.
+ */
 void hypercall_begin(void)
 {
-    slice_start = now();
+    slice_start = 0;
 }
 
 bool hypercall_preempt_check(void)
@@ -54,7 +58,14 @@ bool hypercall_preempt_check(void)
     if (v->in_multicall) {
         return false;
     }
-    return now() - slice_start > HYPERCALL_SLICE_NS || v->vcpu_info->evtchn_upcall_pending;
+    if (v->vcpu_info->evtchn_upcall_pending) {
+        return true;
+    }
+    if (!slice_start) {
+        slice_start = now();
+        return false;
+    }
+    return now() - slice_start > HYPERCALL_SLICE_NS;
 }
 
 long hypercall_continue(uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,

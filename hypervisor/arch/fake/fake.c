@@ -158,6 +158,19 @@ void arch_stop_other_cpus(void) {}
 struct timer_queue *arch_timer_queue(void) { return &fake_timers; }
 const char *arch_timer_mode(void) { return "fake"; }
 void arch_inject_fault(const char *kind) { (void)kind; }
+
+uint32_t fake_tlb_clock = 1;
+unsigned int fake_tlb_flushes;
+static uint32_t fake_tlb_flushed_at;
+
+uint32_t arch_tlb_clock(void) { return fake_tlb_clock; }
+bool arch_tlb_flushed_since(uint32_t stamp) { return (int32_t)(fake_tlb_flushed_at - stamp) > 0; }
+
+void arch_tlb_flush(void)
+{
+    fake_tlb_flushed_at = ++fake_tlb_clock;
+    fake_tlb_flushes++;
+}
 void arch_start_domains(const struct boot_info *bi) { (void)bi; }
 bool arch_on_cpu_stack(vaddr_t addr, size_t len) { (void)addr; (void)len; return false; }
 

@@ -37,6 +37,15 @@ struct boot_info;
 /* Build the domains the boot modules describe and run them; returns only on failure. */
 void arch_start_domains(const struct boot_info *bi);
 
+/*
+ * The TLB flush clock: arch_tlb_clock() counts full flushes of guest
+ * mappings, and arch_tlb_flushed_since(stamp) says whether this CPU has
+ * flushed since the clock read `stamp`; arch_tlb_flush() flushes it.
+ */
+uint32_t arch_tlb_clock(void);
+bool arch_tlb_flushed_since(uint32_t stamp);
+void arch_tlb_flush(void);
+
 /* Test only (test_fault=): take a fault of the named kind in ring 0. */
 void arch_inject_fault(const char *kind);
 

@@ -41,6 +41,10 @@ enum page_type {
 #define PGF_VALIDATED  (1u << 4)   /* current type's contents validated */
 #define PGF_ALLOC_REF  (1u << 5)   /* the owner's allocation reference is held */
 #define PGF_XEN_SHARED (1u << 6)   /* a hypervisor frame the privileged domain may map read-only */
+#define PGF_TLB_STALE  (1u << 7)   /* a TLB may still map it as tlb_kind (see frame_tlb_*) */
+
+/* page_info.tlb_kind besides the page types: mapped as two different things. */
+#define TLB_KIND_MIXED 0xffu
 
 struct page_info {
     uint32_t next, prev;     /* buddy free list, or the owner's page list */
@@ -50,8 +54,10 @@ struct page_info {
     uint8_t type;            /* enum page_type */
     uint8_t order;           /* block order, valid on a block head */
     uint16_t flags;          /* PGF_* */
-    uint16_t pad;
-    uint64_t aux;            /* type-specific data */
+    uint8_t tlb_kind;        /* with PGF_TLB_STALE: PGT_WRITABLE (data) or a table type */
+    uint8_t pad;
+    uint32_t aux;            /* type-specific data */
+    uint32_t tlb_stamp;      /* arch_tlb_clock() when the last mapping went */
 };
 _Static_assert(sizeof(struct page_info) == 32, "page_info layout");
 
@@ -77,6 +83,20 @@ int frame_free(mfn_t mfn, unsigned int order);
 void frame_split(mfn_t mfn, unsigned int order);
 
 void frame_get_stats(struct frame_stats *st);
+
+/*
+ * Stale TLB entries. A guest that drops a mapping need not flush its TLB
+ * (as on Xen, flushing is the guest's business), so the frame may still be
+ * reachable through this CPU's TLB. Instead of flushing on every update, the
+ * frame remembers when its last mapping of a kind went; a flush is paid only
+ * if the frame is about to be used as something that stale entry must not
+ * reach: freed, or given another type (a data page becoming a page table or
+ * a descriptor page, a table becoming data or a table of another level).
+ */
+/* Its last mapping as `kind` (PGT_WRITABLE for data, else the table type) just went. */
+void frame_tlb_note(mfn_t mfn, unsigned int kind);
+/* Before mfn takes type `type` (PGT_NONE: before it is freed): flush if stale. */
+void frame_tlb_sync(mfn_t mfn, unsigned int type);
 
 static inline struct page_info *mfn_to_page(mfn_t mfn)
 {

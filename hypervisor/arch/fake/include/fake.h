@@ -14,6 +14,9 @@ void fake_mem_init(mfn_t nr);
 void fake_mem_free(void);
 
 extern s_time_t fake_now;
+/* The TLB flush clock (hv/arch.h): one CPU, and the flushes it was asked for. */
+extern uint32_t fake_tlb_clock;
+extern unsigned int fake_tlb_flushes;
 extern char fake_console[8192];
 extern size_t fake_console_len;
 void fake_console_clear(void);

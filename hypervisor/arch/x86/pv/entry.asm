@@ -7,7 +7,9 @@
 ; from ring 3 all leave the same struct cpu_regs right below cpu_info.
 ;
 ; Every return to a guest goes through return_to_guest: pv_exit_to_guest()
-; delivers pending exceptions and events by rewriting the frame, then iretq.
+; delivers pending exceptions and events by rewriting the frame, then
+; sysretq when that lands the guest exactly where iretq would (the usual
+; hypercall return), else iretq.
 
 %include "asm-offsets.inc"
 
@@ -47,6 +49,8 @@ return_to_guest:
     cli
     mov rdi, rsp
     call pv_exit_to_guest
+    test al, al
+    jnz .sysret
     pop r15
     pop r14
     pop r13
@@ -64,6 +68,28 @@ return_to_guest:
     pop rax
     add rsp, REGS_RIP - REGS_VECTOR
     iretq
+
+    ; rcx and r11 already hold rip and rflags (pv_exit_to_guest checked).
+    ; Interrupts stay off until sysretq; NMI and #MC use IST stacks, so the
+    ; guest stack pointer in rsp for these two instructions is never used.
+.sysret:
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop r11
+    pop r10
+    pop r9
+    pop r8
+    pop rbp
+    pop rdi
+    pop rsi
+    pop rdx
+    pop rcx
+    pop rbx
+    pop rax
+    mov rsp, [rsp + REGS_RSP - REGS_VECTOR]
+    o64 sysret
 
 ; Start running a guest: rdi points at its register frame (at the stack top).
 global enter_guest

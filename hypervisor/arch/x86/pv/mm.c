@@ -93,6 +93,7 @@ int get_page_type(mfn_t mfn, struct domain *d, unsigned int type)
         pg->type_count++;
         return 0;
     }
+    frame_tlb_sync(mfn, type);
     if (type >= PGT_L1 && type <= PGT_L4) {
         /* Claim the type first: a table that names itself is then refused. */
         pg->type = (uint8_t)type;
@@ -122,6 +123,7 @@ void put_page_type(mfn_t mfn)
     if (--pg->type_count > 0) {
         return;
     }
+    frame_tlb_note(mfn, pg->type);     /* writable mappings, or walks through the table */
     if (pg->type >= PGT_L1 && pg->type <= PGT_L4 && (pg->flags & PGF_VALIDATED)) {
         pg->flags &= (uint16_t)~PGF_VALIDATED;
         release_table(mfn, pg->type - PGT_L1 + 1);
@@ -198,6 +200,7 @@ static void put_entry(uint64_t e, unsigned int level)
         return;
     }
     if (level == 1 && !(e & _PAGE_RW)) {
+        frame_tlb_note(m, PGT_WRITABLE);
         put_page(m);
     } else {
         put_page_and_type(m);

@@ -13,6 +13,7 @@
 #include <asm/m2p.h>
 #include <asm/mm.h>
 #include <asm/page.h>
+#include <asm/flushtlb.h>
 #include <asm/pv.h>
 #include <asm/x86.h>
 
@@ -23,7 +24,7 @@ static bool is_canonical(uint64_t a)
 
 static void flush_local(void)
 {
-    write_cr3(read_cr3());
+    arch_tlb_flush();
 }
 
 /* The L1 frame that maps va in v's current address space, or INVALID_MFN. */
@@ -172,7 +173,6 @@ long do_mmu_update(uint64_t ureqs, uint64_t count, uint64_t pdone, uint64_t fore
         mfn_t mfn;
 
         if (i && hypercall_preempt_check()) {
-            flush_local();
             if (report_done(pdone, done + i, 0)) {
                 return -EFAULT;
             }
@@ -221,7 +221,7 @@ long do_mmu_update(uint64_t ureqs, uint64_t count, uint64_t pdone, uint64_t fore
             break;
         }
     }
-    flush_local();
+    /* No flush: as on Xen the guest flushes; frame_tlb_sync() protects the rest. */
     return report_done(pdone, done + i, rc);
 }
 
@@ -247,7 +247,7 @@ static int set_baseptr(struct vcpu *v, mfn_t mfn, bool user)
         return 0;   /* not the table in use */
     }
     if (*slot != INVALID_MFN) {
-        write_cr3(*slot << PAGE_SHIFT);
+        tlb_load_cr3(*slot << PAGE_SHIFT);
     }
     return 0;
 }

@@ -100,6 +100,7 @@ void do_syscall(struct cpu_regs *regs)
         if (rc == HYPERCALL_CONTINUATION) {
             /* Re-execute the syscall (2 bytes) with the arguments the rest needs. */
             regs->rip -= 2;
+            regs->rcx = regs->rip;  /* clobbered by the syscall anyway: keep sysretq */
             regs->rax = hypercall_cont_args[0];
             regs->rdi = hypercall_cont_args[1];
             regs->rsi = hypercall_cont_args[2];

@@ -17,6 +17,7 @@
 #include <hv/lib.h>
 #include <hv/log.h>
 #include <xen/xen.h>
+#include <asm/flushtlb.h>
 #include <asm/pv.h>
 #include <asm/traps.h>
 #include <asm/x86.h>
@@ -42,9 +43,9 @@ void pv_toggle_guest_mode(struct vcpu *v)
     wrmsr(MSR_KERNEL_GS_BASE, v->arch.kernel_mode ? v->arch.gs_base_user
                                                   : v->arch.gs_base_kernel);
     if (v->arch.kernel_mode) {
-        write_cr3(v->arch.guest_table << PAGE_SHIFT);
+        tlb_load_cr3(v->arch.guest_table << PAGE_SHIFT);
     } else if (v->arch.guest_table_user != INVALID_MFN) {
-        write_cr3(v->arch.guest_table_user << PAGE_SHIFT);
+        tlb_load_cr3(v->arch.guest_table_user << PAGE_SHIFT);
     }
 }
 
@@ -108,6 +109,13 @@ static void create_bounce_frame(struct vcpu *v, struct cpu_regs *regs, const str
     regs->ss = PV_KERNEL_SS;
     regs->rflags &= ~(EFLAGS_TF | EFLAGS_NT | EFLAGS_AC | EFLAGS_VM | EFLAGS_RF);
     regs->rflags |= X86_EFLAGS_IF | EFLAGS_MBS;
+    /*
+     * The handler finds the interrupted rcx and r11 in the frame; the
+     * registers themselves are undefined at a Xen entry point, so make them
+     * what sysretq needs and keep the fast return.
+     */
+    regs->rcx = regs->rip;
+    regs->r11 = regs->rflags;
 }
 
 void pv_bounce_syscall(struct vcpu *v, struct cpu_regs *regs)
@@ -196,7 +204,21 @@ void pv_trap(struct cpu_regs *regs)
     pv_inject_exception(v, vector, has_error_code(vector), ec);
 }
 
-void pv_exit_to_guest(struct cpu_regs *regs)
+/*
+ * Whether sysretq lands the guest exactly where iretq would: it takes rip
+ * from rcx and rflags from r11 (clearing RF), loads the fixed flat ring-3
+ * selectors, and must not see a non-canonical rip (on Intel it would fault
+ * in ring 0 on the guest's stack).
+ */
+static bool sysret_equivalent(const struct cpu_regs *regs)
+{
+    return regs->rcx == regs->rip && regs->r11 == regs->rflags &&
+           regs->cs == FLAT_RING3_CS64 && regs->ss == FLAT_RING3_SS64 &&
+           !(regs->rflags & (EFLAGS_RF | EFLAGS_VM)) &&
+           (uint64_t)((int64_t)(regs->rip << 16) >> 16) == regs->rip;
+}
+
+bool pv_exit_to_guest(struct cpu_regs *regs)
 {
     struct vcpu *v;
     struct vcpu_info *vi;
@@ -222,4 +244,5 @@ again:
     regs->rflags &= ~EFLAGS_IOPL;
     regs->cs |= 3;
     regs->ss |= 3;
+    return sysret_equivalent(regs);
 }

@@ -6,6 +6,7 @@
 #include <xen/vcpu.h>
 #include <xen/xen.h>
 #include <asm/mm.h>
+#include <asm/flushtlb.h>
 #include <asm/pv.h>
 #include <asm/time.h>
 #include <asm/x86.h>
@@ -128,7 +129,7 @@ static void load_state(struct vcpu *v, struct cpu_regs *frame)
                       ? v->arch.guest_table : v->arch.guest_table_user;
 
     set_current_vcpu(v);
-    write_cr3(table << PAGE_SHIFT);
+    tlb_load_cr3(table << PAGE_SHIFT);
     pv_load_gdt(v);
     for (unsigned int i = 0; i < 4; i++) {
         load_selector(i, v->arch.sel[i]);   /* before the bases: a load resets them */
@@ -170,6 +171,15 @@ void pv_schedule(struct cpu_regs *frame)
     struct vcpu *prev = ci->curr, *next;
     bool saved = false;
 
+    /*
+     * The common exit: the running vCPU keeps the CPU until its slice timer
+     * or a wakeup asks for a decision. Its run time is charged then, from
+     * sched.started, so skipping the pick here loses nothing.
+     */
+    if (prev && vcpu_runnable(prev) && !sched_need_resched(ci->id) &&
+        timer_active(&slice_timers[ci->id])) {
+        return;
+    }
     for (;;) {
         next = sched_pick(ci->id, saved ? NULL : prev, now());
         if (next) {

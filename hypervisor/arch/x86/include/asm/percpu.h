@@ -25,7 +25,8 @@ struct cpu_info {
     uint64_t *gdt;              /* the hypervisor's GDT page (entries 7168-7679) */
     struct timer_queue timers;
     uint64_t irq_count;
-    uint64_t pad;
+    uint32_t tlb_flushed_at;    /* the flush clock at this CPU's latest CR3 load */
+    uint32_t pad;
 } __aligned(16);
 
 static inline struct cpu_info *this_cpu(void)

@@ -15,7 +15,8 @@ void pv_cpu_init(struct cpu_info *ci);
 
 /* Entry points called from assembly. */
 void do_syscall(struct cpu_regs *regs);
-void pv_exit_to_guest(struct cpu_regs *regs);
+/* Ready the frame for the guest; true if sysretq may return instead of iretq. */
+bool pv_exit_to_guest(struct cpu_regs *regs);
 void enter_guest(struct cpu_regs *frame) __noreturn;
 
 /* A trap from ring 3: emulate, bounce to the guest, or crash the domain. */
