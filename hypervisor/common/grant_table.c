@@ -58,11 +58,7 @@ static unsigned int writers(const struct active_grant *a)
 static void release_frame_slot(struct grant_table *gt, unsigned int i)
 {
     /* Our permanent reference; a frame the guest still maps is freed by its last put. */
-    struct page_info *pg = mfn_to_page(gt->frames[i]);
-
-    if (--pg->count == 0) {
-        domain_free_frame(gt->frames[i]);
-    }
+    arch_put_frame(gt->frames[i]);
     gt->frames[i] = INVALID_MFN;
 }
 
@@ -259,23 +255,21 @@ bool gnttab_frame_get(mfn_t mfn, domid_t owner)
 /* Drop it; the last reference returns the frame (its owner had released it). */
 void gnttab_frame_put(mfn_t mfn)
 {
-    struct page_info *pg = mfn_to_page(mfn);
-
-    if (--pg->count == 0) {
-        domain_free_frame(mfn);
-    }
+    arch_put_frame(mfn);
 }
 
 /*
  * The writable type a writable mapping or a copy destination holds, as the
  * PV MMU's get_page_type(PGT_WRITABLE): refused while the frame is in use
- * as a page table or descriptor page.
+ * as a page table or descriptor page, and after one, with the TLB flush its
+ * stale table entries call for (frame_tlb_sync).
  */
 bool gnttab_frame_get_writable(mfn_t mfn)
 {
     struct page_info *pg = mfn_to_page(mfn);
 
     if (pg->type_count == 0) {
+        frame_tlb_sync(mfn, PGT_WRITABLE);
         pg->type = PGT_WRITABLE;
         pg->type_count = 1;
         return true;
@@ -287,11 +281,19 @@ bool gnttab_frame_get_writable(mfn_t mfn)
     return true;
 }
 
-void gnttab_frame_put_writable(mfn_t mfn)
+/*
+ * mapped: a guest may have had the frame mapped writable through it, so a
+ * TLB entry may outlive the type (frame_tlb_note makes a later retype or
+ * free flush first). A copy, or a mapping that was never made, leaves none.
+ */
+void gnttab_frame_put_writable(mfn_t mfn, bool mapped)
 {
     struct page_info *pg = mfn_to_page(mfn);
 
     if (--pg->type_count == 0) {
+        if (mapped) {
+            frame_tlb_note(mfn, PGT_WRITABLE);
+        }
         pg->type = PGT_NONE;
     }
 }
@@ -504,23 +506,26 @@ void gnttab_maptrack_put(struct grant_table *gt, uint32_t h)
 
 /*
  * Forget mapping h of lgt: drop its remaining pins, clear the granter's
- * flags as needed, drop its frame reference, free the handle. A destroyed
- * granter's table goes with its last mapping. With teardown, the
- * architecture removes a host mapping that is still there.
+ * flags as needed, drop its frame reference and type, free the handle. A
+ * destroyed granter's table goes with its last mapping. How: GNTTAB_UNDO
+ * for a map that failed (nothing was mapped), GNTTAB_UNMAPPED when the
+ * architecture has removed the host mapping already, GNTTAB_TEARDOWN to have
+ * it removed now (arch_gnttab_release).
  */
-void gnttab_release_mapping(struct domain *ld, struct grant_table *lgt, uint32_t h, bool teardown)
+void gnttab_release_mapping(struct domain *ld, struct grant_table *lgt, uint32_t h,
+                            enum gnttab_release how)
 {
     struct maptrack_entry *e = mt_entry(lgt, h);
     struct grant_table *rgt = e->gt;
     mfn_t mfn = active_entry(rgt, e->ref)->mfn;
     bool host = e->flags & GNTMAP_host_map, dev = e->flags & GNTMAP_device_map;
 
-    if (teardown && host) {
+    if (how == GNTTAB_TEARDOWN && host) {
         arch_gnttab_release(ld, e->cookie, mfn, e->flags);
     }
     gnttab_unpin(rgt, e->ref, host, dev, e->flags & GNTMAP_readonly);
     if (!(e->flags & GNTMAP_readonly)) {
-        gnttab_frame_put_writable(mfn);
+        gnttab_frame_put_writable(mfn, how != GNTTAB_UNDO);
     }
     gnttab_frame_put(mfn);
     gnttab_maptrack_put(lgt, h);
@@ -543,7 +548,7 @@ void gnttab_domain_destroy(struct domain *d)
     /* (a) The mappings d holds: removed, their frames and granters' flags released. */
     for (uint32_t h = 0; h < gt->maptrack_limit; h++) {
         if (mt_entry(gt, h)->flags) {
-            gnttab_release_mapping(d, gt, h, true);
+            gnttab_release_mapping(d, gt, h, GNTTAB_TEARDOWN);
         }
     }
     if (gt->maptrack) {

@@ -63,7 +63,7 @@ static int copy_claim(struct domain *ld, struct domain *rd, const struct gnttab_
 static void copy_release(struct copy_buf *b)
 {
     if (b->have_type) {
-        gnttab_frame_put_writable(b->mfn);
+        gnttab_frame_put_writable(b->mfn, false);
     }
     if (b->gt) {
         gnttab_unpin(b->gt, b->ref, true, false, b->readonly);

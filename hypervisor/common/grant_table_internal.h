@@ -99,7 +99,7 @@ int gnttab_grow(struct grant_table *gt, unsigned int nr);
 bool gnttab_frame_get(mfn_t mfn, domid_t owner);
 void gnttab_frame_put(mfn_t mfn);
 bool gnttab_frame_get_writable(mfn_t mfn);
-void gnttab_frame_put_writable(mfn_t mfn);
+void gnttab_frame_put_writable(mfn_t mfn, bool mapped);
 
 /*
  * Pin (gt, ref) for domain ldom with the frame's reference: GNTST_okay with
@@ -112,8 +112,10 @@ void gnttab_unpin(struct grant_table *gt, grant_ref_t ref, bool host, bool dev, 
 
 bool gnttab_maptrack_get(struct grant_table *gt, uint32_t *handle);
 void gnttab_maptrack_put(struct grant_table *gt, uint32_t h);
-/* Forget mapping h of lgt with everything it holds; teardown: via arch_gnttab_release. */
-void gnttab_release_mapping(struct domain *ld, struct grant_table *lgt, uint32_t h, bool teardown);
+/* Forget mapping h of lgt with everything it holds (see grant_table.c). */
+enum gnttab_release { GNTTAB_UNDO, GNTTAB_UNMAPPED, GNTTAB_TEARDOWN };
+void gnttab_release_mapping(struct domain *ld, struct grant_table *lgt, uint32_t h,
+                            enum gnttab_release how);
 
 /* The batched operations, one element each (grant_table_map.c, grant_table_copy.c). */
 void gnttab_map_op(struct domain *d, void *op);

@@ -64,7 +64,7 @@ static void map_one(struct domain *ld, struct gnttab_map_grant_ref *op)
     }
     e->busy = false;
     if (rc != GNTST_okay) {
-        gnttab_release_mapping(ld, lgt, h, false);
+        gnttab_release_mapping(ld, lgt, h, GNTTAB_UNDO);
         goto out;
     }
     e->cookie = cookie;
@@ -123,7 +123,7 @@ static int unmap_one(struct domain *ld, uint32_t h, uint64_t host_addr, uint64_t
     }
     done = (do_host ? GNTMAP_host_map : 0) | (do_dev ? GNTMAP_device_map : 0);
     if (!(flags & ~done & (GNTMAP_host_map | GNTMAP_device_map))) {
-        gnttab_release_mapping(ld, lgt, h, false);
+        gnttab_release_mapping(ld, lgt, h, GNTTAB_UNMAPPED);
         goto out;
     }
     /* One of host/device stays mapped: the handle and its frame reference stay. */

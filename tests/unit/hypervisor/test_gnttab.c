@@ -234,9 +234,13 @@ static void map_unmap_writable(void **state)
     assert_false(t_end_access(t_d1, 10));
     assert_int_equal(t_flags(t_d1, 10), T_PERMIT | T_RD | T_WR);
 
+    assert_false(mfn_to_page(frame)->flags & PGF_TLB_STALE);
     assert_int_equal(t_unmap(t_d2, op.handle, T_VA(1), 0), GNTST_okay);
     assert_int_equal(t_flags(t_d1, 10), T_PERMIT);
     T_FRAME(frame, 1, PGT_NONE, 0);
+    /* d2's TLB may still map it writable: a retype or free of the frame flushes first. */
+    assert_true(mfn_to_page(frame)->flags & PGF_TLB_STALE);
+    assert_int_equal(mfn_to_page(frame)->tlb_kind, PGT_WRITABLE);
     T_MAPTRACK(t_d2, 0, 0);
     T_MAPTRACK(t_d1, 0, 0);
     assert_null(fake_gnttab_find(2, T_VA(1)));

@@ -96,6 +96,7 @@ static void copy_to_grant(void **state)
     assert_memory_equal(mfn_to_virt(a), mfn_to_virt(b), PAGE_SIZE);
     assert_int_equal(t_flags(t_d1, 11), T_PERMIT);
     T_FRAME(a, 1, PGT_NONE, 0);
+    assert_false(mfn_to_page(a)->flags & PGF_TLB_STALE);   /* written by the hypervisor only */
     T_FRAME(b, 1, PGT_NONE, 0);
     /* A read-only grant cannot be written. */
     t_grant(t_d1, 12, 2, a, T_PERMIT | GTF_readonly);
