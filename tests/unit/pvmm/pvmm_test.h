@@ -358,8 +358,9 @@ static inline void t_unpin(mfn_t m)
  */
 static inline int t_refusal(const struct domain *d, unsigned int level, uint64_t e)
 {
-    uint64_t allowed = PV_BASE_ALLOWED | (level == 1 ? PV_L1_ALLOWED_EXTRA : 0) |
-                       (level == 1 && is_privileged(d) ? PV_CACHE_ATTRS : 0);
+    uint64_t allowed = level != 1 ? PV_BASE_ALLOWED
+                                  : (PV_BASE_ALLOWED & ~_PAGE_GNTTAB) | PV_L1_ALLOWED_EXTRA |
+                                        (is_privileged(d) ? PV_CACHE_ATTRS : 0);
 
     if (level == 1 && (e & _PAGE_PRESENT) && !(e & ~allowed & ~PTE_ADDR_MASK)) {
         return -EBUSY;

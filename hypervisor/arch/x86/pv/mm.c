@@ -12,6 +12,7 @@
 #include <asm/mm.h>
 #include <asm/page.h>
 #include <asm/paging.h>
+#include <hv/grant_table.h>
 
 static unsigned int level_type(unsigned int level)
 {
@@ -20,6 +21,13 @@ static unsigned int level_type(unsigned int level)
 
 /* The hypervisor as a page owner (mmu_update's DOMID_XEN): frames it shares read-only. */
 struct domain pv_dom_xen = { .id = DOMID_XEN, .shared_info_mfn = INVALID_MFN };
+
+/* Hypervisor frames lent to d as data: its shared_info and its grant-table frames. */
+static bool pv_frame_lent(const struct domain *d, mfn_t mfn)
+{
+    return mfn == d->shared_info_mfn ||
+           (mfn_to_page(mfn)->owner == DOMID_XEN && gnttab_is_grant_frame(d, mfn));
+}
 
 bool pv_frame_mappable(const struct domain *d, mfn_t mfn)
 {
@@ -38,8 +46,7 @@ bool pv_frame_mappable(const struct domain *d, mfn_t mfn)
     if (pg->owner == d->id) {
         return true;
     }
-    /* The shared_info frame is the hypervisor's, lent to its domain. */
-    return mfn == d->shared_info_mfn;
+    return pv_frame_lent(d, mfn);
 }
 
 int get_page(mfn_t mfn, struct domain *d)
@@ -78,12 +85,12 @@ int get_page_type(mfn_t mfn, struct domain *d, unsigned int type)
     if (pg->type_count == UINT32_MAX) {
         return -EINVAL;
     }
-    /* Frames lent to d (shared_info) are data only: the hypervisor writes them. */
+    /* Frames lent to d (shared_info, grant table) are data only. */
     if (type != PGT_WRITABLE && pg->owner != d->id) {
         return -EINVAL;
     }
-    /* Of the hypervisor's own frames, a domain may write its shared_info only. */
-    if (pg->owner == DOMID_XEN && mfn != d->shared_info_mfn) {
+    /* Of the hypervisor's own frames, a domain may write only those lent to it. */
+    if (pg->owner == DOMID_XEN && !pv_frame_lent(d, mfn)) {
         return -EINVAL;
     }
     if (pg->type_count > 0) {
@@ -153,8 +160,11 @@ void put_page_and_type(mfn_t mfn)
 
 static uint64_t allowed_bits(const struct domain *d, unsigned int level)
 {
-    return PV_BASE_ALLOWED | (level == 1 ? PV_L1_ALLOWED_EXTRA : 0) |
-           (level == 1 && is_privileged(d) ? PV_CACHE_ATTRS : 0);
+    if (level != 1) {
+        return PV_BASE_ALLOWED;
+    }
+    return (PV_BASE_ALLOWED & ~_PAGE_GNTTAB) | PV_L1_ALLOWED_EXTRA |
+           (is_privileged(d) ? PV_CACHE_ATTRS : 0);
 }
 
 static mfn_t entry_mfn(uint64_t e)
@@ -192,12 +202,31 @@ static int get_entry(struct domain *d, uint64_t e, unsigned int level)
     return get_entry_for(d, d, e, level);
 }
 
+static bool grant_entry(uint64_t e, unsigned int level)
+{
+    return level == 1 && (e & (_PAGE_PRESENT | _PAGE_GNTTAB)) == (_PAGE_PRESENT | _PAGE_GNTTAB);
+}
+
+/*
+ * A guest dropped a grant mapping by rewriting or releasing its table
+ * instead of unmapping it: Xen crashes the domain for that, and so do we
+ * (the grant core still holds the mapping; teardown releases it).
+ */
+static void implicit_grant_unmap(domid_t owner)
+{
+    struct domain *d = domain_lookup(owner);
+
+    if (d && d->state != DOMAIN_DYING) {
+        domain_crash(d, "a grant mapping was dropped without unmap_grant_ref");
+    }
+}
+
 static void put_entry(uint64_t e, unsigned int level)
 {
     mfn_t m = entry_mfn(e);
 
-    if (!(e & _PAGE_PRESENT)) {
-        return;
+    if (!(e & _PAGE_PRESENT) || grant_entry(e, level)) {
+        return;     /* a grant entry's references belong to the grant core */
     }
     if (level == 1 && !(e & _PAGE_RW)) {
         frame_tlb_note(m, PGT_WRITABLE);
@@ -257,7 +286,9 @@ static void release_table(mfn_t mfn, unsigned int level)
     uint64_t *t = mfn_to_virt(mfn);
 
     for (unsigned int i = 0; i < PT_ENTRIES; i++) {
-        if (!hypervisor_slot(level, i)) {
+        if (grant_entry(t[i], level)) {
+            implicit_grant_unmap(mfn_to_page(mfn)->owner);
+        } else if (!hypervisor_slot(level, i)) {
             put_entry(t[i], level);
         }
     }
@@ -290,6 +321,10 @@ int pv_update_entry_foreign(struct domain *d, struct domain *pg_owner, mfn_t tab
     }
     slot = (uint64_t *)mfn_to_virt(table) + index;
     old = *slot;
+    if (grant_entry(old, level)) {
+        implicit_grant_unmap(d->id);
+        return -EINVAL;
+    }
     if (preserve_ad) {
         new_entry |= old & (_PAGE_ACCESSED | _PAGE_DIRTY);  /* Xen: val | (*ptr & (A|D)) */
     }
@@ -310,5 +345,59 @@ int pv_update_entry_foreign(struct domain *d, struct domain *pg_owner, mfn_t tab
     }
     __atomic_store_n(slot, new_entry, __ATOMIC_RELEASE);
     put_entry(old, level);
+    return 0;
+}
+
+/* d's validated L1 table l1, or NULL. */
+static uint64_t *grant_l1(const struct domain *d, mfn_t l1, unsigned int idx)
+{
+    const struct page_info *pg;
+
+    if (!mfn_valid(l1) || idx >= PT_ENTRIES) {
+        return NULL;
+    }
+    pg = mfn_to_page(l1);
+    if (pg->owner != d->id || pg->type != PGT_L1 || pg->type_count == 0 ||
+        !(pg->flags & PGF_VALIDATED)) {
+        return NULL;
+    }
+    return (uint64_t *)mfn_to_virt(l1) + idx;
+}
+
+int pv_grant_pte_install(struct domain *d, mfn_t l1, unsigned int idx, uint64_t e)
+{
+    uint64_t *slot = grant_l1(d, l1, idx), old;
+
+    if (!slot || !grant_entry(e, 1)) {
+        return -EINVAL;
+    }
+    old = *slot;
+    if (grant_entry(old, 1)) {
+        return -EINVAL;     /* one grant mapping per entry */
+    }
+    __atomic_store_n(slot, adjust(e), __ATOMIC_RELEASE);
+    put_entry(old, 1);
+    return 0;
+}
+
+int pv_grant_pte_remove(struct domain *d, mfn_t l1, unsigned int idx, mfn_t frame,
+                        mfn_t from_l1, unsigned int from_idx)
+{
+    uint64_t *slot = grant_l1(d, l1, idx), *from = NULL, replacement = 0;
+
+    if (!slot || !grant_entry(*slot, 1) || entry_mfn(*slot) != frame) {
+        return -EINVAL;
+    }
+    if (from_l1 != INVALID_MFN) {
+        from = grant_l1(d, from_l1, from_idx);
+        if (!from || from == slot || grant_entry(*from, 1)) {
+            return -EINVAL;
+        }
+        /* The entry moves with the references it holds: no counts change. */
+        replacement = *from;
+        __atomic_store_n(from, 0, __ATOMIC_RELEASE);
+    }
+    __atomic_store_n(slot, replacement, __ATOMIC_RELEASE);
+    frame_tlb_note(frame, PGT_WRITABLE);
     return 0;
 }

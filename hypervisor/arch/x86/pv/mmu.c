@@ -27,8 +27,7 @@ static void flush_local(void)
     arch_tlb_flush();
 }
 
-/* The L1 frame that maps va in v's current address space, or INVALID_MFN. */
-static mfn_t find_l1(struct vcpu *v, uint64_t va)
+mfn_t pv_find_l1(struct vcpu *v, uint64_t va)
 {
     mfn_t table = v->arch.kernel_mode || v->arch.guest_table_user == INVALID_MFN
                       ? v->arch.guest_table : v->arch.guest_table_user;
@@ -64,7 +63,7 @@ long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags, uint64_t a4
     if (!is_canonical(va) || !guest_range_ok(va, 1)) {
         return -EINVAL;
     }
-    l1 = find_l1(v, va);
+    l1 = pv_find_l1(v, va);
     if (l1 == INVALID_MFN) {
         return -EINVAL;
     }

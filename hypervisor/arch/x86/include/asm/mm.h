@@ -51,6 +51,12 @@ extern struct domain pv_dom_xen;
  * never.
  */
 #define PV_BASE_ALLOWED (0x067ull | 0xe00ull | 0xfff0000000000000ull)
+/*
+ * Marks a grant host mapping in an L1 entry (bit 62, as Xen): the grant
+ * core holds its frame's references, so the MMU takes and drops none for
+ * it, and a guest may not write the bit itself.
+ */
+#define _PAGE_GNTTAB (1ull << 62)
 #define PV_L1_ALLOWED_EXTRA 0x100ull    /* global */
 #define PV_CACHE_ATTRS  (0x018ull | 0x080ull)
 
@@ -58,7 +64,21 @@ extern struct domain pv_dom_xen;
 int pv_validate_desc_page(mfn_t mfn);
 bool pv_check_descriptor(uint64_t *desc);
 
-/* Is mfn a frame d may map: its own, or its shared_info. */
+/* Is mfn a frame d may map: its own, its shared_info or its grant-table frames. */
 bool pv_frame_mappable(const struct domain *d, mfn_t mfn);
+
+/*
+ * Grant PTEs (pv/gnttab.c). Install e, a grant entry, at index idx of d's
+ * validated L1 table l1, dropping what the old entry held (a grant entry is
+ * never replaced this way). Remove the grant entry mapping frame there; with
+ * from_l1 != INVALID_MFN, move the entry at (from_l1, from_idx) into its
+ * place with the references it holds (unmap_and_replace). 0 or -EINVAL,
+ * nothing changed on error.
+ */
+int pv_grant_pte_install(struct domain *d, mfn_t l1, unsigned int idx, uint64_t e);
+int pv_grant_pte_remove(struct domain *d, mfn_t l1, unsigned int idx, mfn_t frame,
+                        mfn_t from_l1, unsigned int from_idx);
+/* The L1 frame that maps va in v's current address space, or INVALID_MFN. */
+mfn_t pv_find_l1(struct vcpu *v, uint64_t va);
 
 #endif /* ASM_MM_H */

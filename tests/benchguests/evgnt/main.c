@@ -1,0 +1,686 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The event-channel and grant-table benchmark guest: figures, never
+ * pass/fail on time.  Run by tests/bench/evtchn_gnttab.
+ *
+ * One PV kernel, booted unchanged as the initial domain of Xenolith and of
+ * Xen 4.17.  Each figure is rdtsc cycles per operation: one warm-up pass,
+ * then REPS timed passes of `iters` operations; the line gives the median
+ * pass and the spread, in the format of the PV benchmark guest:
+ *
+ *     BENCH <name> cycles=<median> min=<min> max=<max> iters=<ops per pass> reps=<REPS>
+ *
+ * or "BENCH <name> error=<code>" (a negative errno, or a GNTST_* status,
+ * after an "Error:" line saying which) when the operation failed; the result
+ * is then ERROR but the other figures are still measured.  Under TCG rdtsc
+ * counts host TSC ticks, not guest work: only side-by-side figures mean
+ * anything.
+ *
+ * Event channels, on a loopback interdomain channel (port A offered to our
+ * own domid, port B bound to it: a send on B raises A):
+ *   evtchn_send_masked    EVTCHNOP_send on B while A is masked and already pending
+ *   evtchn_send_upcall    EVTCHNOP_send on B with A unmasked and upcalls enabled:
+ *                         the upcall is delivered on the way back, the runtime's
+ *                         dispatcher clears A and calls a handler, HYPERVISOR_iret
+ *   evtchn_loopback_poll  send on B, SCHEDOP_poll on A (masked; pending already, so
+ *                         it returns at once), clear A: one single-domain round trip
+ *   evtchn_loopback_block upcalls masked, send on B, SCHEDOP_block (which enables
+ *                         upcalls and returns since one is pending), the upcall
+ *
+ * Grants, of 16 frames of our own granted to our own domid (refs 8..23):
+ *   gnttab_map_unmap_bN   GNTTABOP_map_grant_ref(GNTMAP_host_map) at N addresses
+ *                         in a pinned L1 of ours, then GNTTABOP_unmap_grant_ref of
+ *                         them, N per call; cycles per grant (map + unmap)
+ *   gnttab_map_bN         the map calls alone (same passes, timed apart)
+ *   gnttab_unmap_bN       the unmap calls alone
+ *   gnttab_copy_bN        GNTTABOP_copy of 4 KiB from a grant to a frame of ours
+ *                         (GNTCOPY_source_gref, dest DOMID_SELF gmfn), N per call;
+ *                         cycles per 4 KiB
+ *   memcpy_4k_movsq       the same 4 KiB copied in this guest with `rep movsq`
+ *   memcpy_4k_movsb       ... with `rep movsb`
+ *   memcpy_4k_bytes       ... with the runtime's byte-at-a-time memcpy
+ *
+ * With "peer=N" on its command line (Xenolith's xenolith.peer=, two domains
+ * from boot modules, as tests/qemu/evtchn-pingpong.test) the guest instead
+ * measures a true two-domain round trip: the lower domid offers a channel,
+ * the other binds it, and the lower one times send + SCHEDOP_poll until the
+ * answer is pending (evtchn_pingpong_2dom), the other answering each ping.
+ */
+#include <rt/runtime.h>
+
+const char test_title[] = "bench_evgnt: event-channel and grant-table costs (figures, not checks)";
+
+#define REPS        11
+#define NGNT        16u   /* grants, granted frames, host-map slots */
+#define GREF0       8u    /* the first grant reference used (0-7 are reserved) */
+#define MAP_SLOT0   16u   /* L1 index of the first host-map address */
+#define L1_ENTRIES  512u
+#define PTE_FLAGS   (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY)
+#define ADDR_MASK   UINT64_C(0x000ffffffffff000)
+#define PINGPONG_N  200u  /* round trips per timed pass, two-domain mode */
+
+/* Error codes of our own for a figure whose result was wrong (not a hypercall rc). */
+#define ERR_NOT_PENDING  (-1001) /* the port was not pending after the send */
+#define ERR_UPCALLS      (-1002) /* not one upcall per send */
+#define ERR_COPY_DATA    (-1003) /* the copied page does not hold the granted data */
+
+struct bench {
+    const char *name;
+    uint64_t (*fn)(const struct bench *b, uint64_t n, long *err);
+    uint64_t iters;
+    unsigned int batch;
+    unsigned int part; /* grant map/unmap: which calls are timed (PART_*) */
+};
+
+enum { PART_BOTH, PART_MAP, PART_UNMAP };
+
+/* ------------------------------------------------------------ reporting */
+
+static void sort_u64(uint64_t *a, unsigned int n)
+{
+    for (unsigned int i = 1; i < n; i++) {
+        uint64_t v = a[i];
+        unsigned int j = i;
+        for (; j > 0 && a[j - 1] > v; j--)
+            a[j] = a[j - 1];
+        a[j] = v;
+    }
+}
+
+static void report(const char *name, uint64_t *per10, uint64_t iters)
+{
+    sort_u64(per10, REPS);
+    uint64_t med = per10[REPS / 2], lo = per10[0], hi = per10[REPS - 1];
+    printf("BENCH %s cycles=%lu.%lu min=%lu.%lu max=%lu.%lu iters=%lu reps=%u\n", name, med / 10,
+           med % 10, lo / 10, lo % 10, hi / 10, hi % 10, iters, REPS);
+}
+
+static void report_error(const char *name, long err)
+{
+    printf("BENCH %s error=%ld\n", name, err);
+    test_error("%s failed: %ld", name, err);
+}
+
+static void run(const struct bench *b)
+{
+    uint64_t per10[REPS];
+    long err = 0;
+
+    b->fn(b, b->iters, &err); /* warm-up: translation, TLB, caches */
+    for (unsigned int r = 0; r < REPS && !err; r++)
+        per10[r] = b->fn(b, b->iters, &err) * 10 / b->iters;
+    if (err)
+        report_error(b->name, err);
+    else
+        report(b->name, per10, b->iters);
+}
+
+/* ------------------------------------------------------------ event channels */
+
+static domid_t me;
+static evtchn_port_t port_a, port_b; /* loopback: a send on B raises A */
+static volatile uint64_t hits;       /* upcalls seen on port A */
+
+static void on_port_a(uint32_t port, struct cpu_regs *regs)
+{
+    hits++;
+}
+
+static inline long send(evtchn_port_t p)
+{
+    struct evtchn_send s = {.port = p};
+    return hypercall_event_channel_op(EVTCHNOP_send, &s);
+}
+
+static inline long poll1(evtchn_port_t *p)
+{
+    struct sched_poll sp = {.nr_ports = 1, .timeout = 0};
+    xen_set_guest_handle(sp.ports, p);
+    return hypercall_sched_op(SCHEDOP_poll, &sp);
+}
+
+static void unmask_local(evtchn_port_t p)
+{
+    __atomic_fetch_and(&shared_info.evtchn_mask[p / 64], ~(UINT64_C(1) << (p % 64)),
+                       __ATOMIC_SEQ_CST);
+}
+
+/* Our domid: the remote end of a port offered to DOMID_SELF. */
+static domid_t my_domid(void)
+{
+    struct evtchn_alloc_unbound a = {.dom = DOMID_SELF, .remote_dom = DOMID_SELF};
+    struct evtchn_status st = {.dom = DOMID_SELF};
+
+    if (hypercall_event_channel_op(EVTCHNOP_alloc_unbound, &a))
+        panic("EVTCHNOP_alloc_unbound to ourselves failed");
+    st.port = a.port;
+    if (hypercall_event_channel_op(EVTCHNOP_status, &st))
+        panic("EVTCHNOP_status failed");
+    evtchn_close(a.port);
+    return st.u.unbound.dom;
+}
+
+static long evtchn_setup(void)
+{
+    struct evtchn_alloc_unbound a = {.dom = DOMID_SELF, .remote_dom = me};
+    long rc = hypercall_event_channel_op(EVTCHNOP_alloc_unbound, &a);
+
+    if (rc) {
+        printf("Error: EVTCHNOP_alloc_unbound(remote %u): %ld\n", me, rc);
+        return rc;
+    }
+    port_a = a.port;
+    evtchn_mask(port_a);
+    struct evtchn_bind_interdomain b = {.remote_dom = me, .remote_port = port_a};
+    rc = hypercall_event_channel_op(EVTCHNOP_bind_interdomain, &b);
+    if (rc) {
+        printf("Error: EVTCHNOP_bind_interdomain(%u, port %u): %ld\n", me, port_a, rc);
+        return rc;
+    }
+    port_b = b.local_port;
+    evtchn_mask(port_b);
+    evtchn_clear_pending(port_b); /* a new binding starts pending */
+    evtchn_clear_pending(port_a);
+    if (port_a >= 64 || port_b >= 64) {
+        printf("Error: ports %u/%u beyond the runtime's 64\n", port_a, port_b);
+        return -XEN_EINVAL;
+    }
+    evtchn_set_handler(port_a, on_port_a);
+    printf("evtchn: domain %u, loopback ports A=%u B=%u\n", me, port_a, port_b);
+    return 0;
+}
+
+static uint64_t b_send_masked(const struct bench *b, uint64_t n, long *err)
+{
+    long bad = 0;
+
+    evtchn_mask(port_a);
+    if (!evtchn_is_pending(port_a))
+        bad = send(port_b);
+    uint64_t t0 = rdtsc();
+    for (uint64_t i = 0; i < n; i++) {
+        long rc = send(port_b);
+        if (rc && !bad)
+            bad = rc;
+    }
+    uint64_t t = rdtsc() - t0;
+    if (!bad && !evtchn_is_pending(port_a)) {
+        printf("Error: port A not pending after the sends\n");
+        bad = ERR_NOT_PENDING;
+    }
+    *err = bad;
+    return t;
+}
+
+static uint64_t b_send_upcall(const struct bench *b, uint64_t n, long *err)
+{
+    long bad = 0;
+
+    evtchn_clear_pending(port_a);
+    unmask_local(port_a);
+    uint64_t h0 = hits;
+    events_unmask();
+    uint64_t t0 = rdtsc();
+    for (uint64_t i = 0; i < n; i++) {
+        long rc = send(port_b); /* the upcall arrives on the way back */
+        if (rc && !bad)
+            bad = rc;
+    }
+    uint64_t t = rdtsc() - t0;
+    events_mask();
+    evtchn_mask(port_a);
+    if (!bad && hits - h0 != n) {
+        printf("Error: %lu upcalls for %lu sends\n", hits - h0, n);
+        bad = ERR_UPCALLS;
+    }
+    *err = bad;
+    return t;
+}
+
+static uint64_t b_loopback_poll(const struct bench *b, uint64_t n, long *err)
+{
+    evtchn_port_t pa = port_a;
+    long bad = 0;
+
+    evtchn_mask(port_a);
+    evtchn_clear_pending(port_a);
+    uint64_t t0 = rdtsc();
+    for (uint64_t i = 0; i < n; i++) {
+        long rc = send(port_b);
+        do {
+            long r2 = poll1(&pa);
+            rc = rc ? rc : r2;
+        } while (!rc && !evtchn_is_pending(port_a));
+        evtchn_clear_pending(port_a);
+        if (rc && !bad)
+            bad = rc;
+        if (bad)
+            break;
+    }
+    uint64_t t = rdtsc() - t0;
+    *err = bad;
+    return t;
+}
+
+static uint64_t b_loopback_block(const struct bench *b, uint64_t n, long *err)
+{
+    long bad = 0;
+
+    evtchn_clear_pending(port_a);
+    unmask_local(port_a);
+    uint64_t h0 = hits;
+    uint64_t t0 = rdtsc();
+    for (uint64_t i = 0; i < n; i++) {
+        events_mask(); /* the upcall's iret left them enabled (as SCHEDOP_block did) */
+        long rc = send(port_b);
+        if (!rc)
+            rc = hypercall_block(); /* enables upcalls; one is pending: no sleep */
+        if (rc) {
+            bad = rc;
+            break;
+        }
+    }
+    uint64_t t = rdtsc() - t0;
+    events_mask();
+    evtchn_mask(port_a);
+    if (!bad && hits - h0 != n) {
+        printf("Error: %lu upcalls for %lu send+block\n", hits - h0, n);
+        bad = ERR_UPCALLS;
+    }
+    *err = bad;
+    return t;
+}
+
+/* ------------------------------------------------------------ grant tables */
+
+static uint64_t l1_page[L1_ENTRIES] __aligned(4096);
+static uint8_t granted[NGNT][4096] __aligned(4096);
+static uint8_t copy_dst[NGNT][4096] __aligned(4096);
+static uint8_t buf_src[4096] __aligned(4096);
+static uint8_t buf_dst[4096] __aligned(4096);
+static volatile struct grant_entry_v1 *gnttab; /* our grant table, mapped at L1 slot 0 */
+static uint64_t bench_va;                      /* the 2 MiB l1_page maps */
+static struct gnttab_map_grant_ref map_op[NGNT];
+static struct gnttab_unmap_grant_ref unmap_op[NGNT];
+static struct gnttab_copy copy_op[NGNT];
+static bool grants_ok;
+
+static inline long gnttab_op(unsigned int cmd, void *uop, unsigned int count)
+{
+    return _HC(__HYPERVISOR_grant_table_op, cmd, uop, count, 0, 0);
+}
+
+static uint64_t *table_of(uint64_t entry)
+{
+    return (uint64_t *)(uintptr_t)(mfn_to_pfn((entry & ADDR_MASK) >> 12) << 12);
+}
+
+static uint64_t slot_va(unsigned int slot)
+{
+    return bench_va + (uint64_t)slot * PAGE_SIZE;
+}
+
+/* An empty L1 of ours, read-only, pinned and hooked into a free slot of the kernel's L2. */
+static long l1_setup(void)
+{
+    long rc = remap_page(l1_page, _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED);
+    if (rc) {
+        printf("Error: mapping the L1 read-only: %ld\n", rc);
+        return rc;
+    }
+    struct mmuext_op pin = {.cmd = MMUEXT_PIN_L1_TABLE, .arg1.mfn = virt_to_mfn(l1_page)};
+    rc = hypercall_mmuext_op(&pin, 1, NULL, DOMID_SELF);
+    if (rc) {
+        printf("Error: MMUEXT_PIN_L1_TABLE: %ld\n", rc);
+        return rc;
+    }
+    const uint64_t *l4 = (const uint64_t *)start_info->pt_base;
+    if (!(l4[0] & _PAGE_PRESENT))
+        return printf("Error: L4[0] not present\n"), -1;
+    const uint64_t *l3 = table_of(l4[0]);
+    if (!(l3[0] & _PAGE_PRESENT))
+        return printf("Error: L3[0] not present\n"), -1;
+    const uint64_t *l2 = table_of(l3[0]);
+    unsigned int slot = 256;
+    while (slot < 512 && (l2[slot] & _PAGE_PRESENT))
+        slot++;
+    if (slot == 512)
+        return printf("Error: no free L2 slot above 512 MiB\n"), -1;
+    struct mmu_update hook = {.ptr = virt_to_maddr(&l2[slot]) | MMU_NORMAL_PT_UPDATE,
+                              .val = virt_to_maddr(l1_page) | _PAGE_PRESENT | _PAGE_RW |
+                                     _PAGE_USER | _PAGE_ACCESSED};
+    rc = hypercall_mmu_update(&hook, 1, NULL, DOMID_SELF);
+    if (rc) {
+        printf("Error: hooking the L1 into L2 slot %u: %ld\n", slot, rc);
+        return rc;
+    }
+    bench_va = (uint64_t)slot << 21;
+    return 0;
+}
+
+static long grant_setup(void)
+{
+    xen_pfn_t frame = 0;
+    struct gnttab_setup_table st = {.dom = DOMID_SELF, .nr_frames = 1};
+    long rc;
+
+    if ((rc = l1_setup()))
+        return rc;
+    xen_set_guest_handle(st.frame_list, &frame);
+    rc = gnttab_op(GNTTABOP_setup_table, &st, 1);
+    if (rc || st.status) {
+        printf("Error: GNTTABOP_setup_table: rc %ld status %d\n", rc, st.status);
+        return rc ? rc : st.status;
+    }
+    rc = hypercall_update_va_mapping(slot_va(0), (frame << 12) | PTE_FLAGS, UVMF_INVLPG);
+    if (rc) {
+        printf("Error: mapping grant frame %#lx: %ld\n", (unsigned long)frame, rc);
+        return rc;
+    }
+    gnttab = (volatile struct grant_entry_v1 *)slot_va(0);
+
+    for (unsigned int i = 0; i < NGNT; i++) {
+        for (unsigned int j = 0; j < 4096; j += 8)
+            *(uint64_t *)&granted[i][j] = ((uint64_t)i << 56) | j | 0x6a000000u;
+        gnttab[GREF0 + i].domid = me;
+        gnttab[GREF0 + i].frame = (uint32_t)virt_to_mfn(granted[i]);
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        gnttab[GREF0 + i].flags = GTF_permit_access;
+
+        map_op[i] = (struct gnttab_map_grant_ref){
+            .host_addr = slot_va(MAP_SLOT0 + i),
+            .flags = GNTMAP_host_map,
+            .ref = GREF0 + i,
+            .dom = me,
+        };
+        unmap_op[i] = (struct gnttab_unmap_grant_ref){.host_addr = slot_va(MAP_SLOT0 + i)};
+        copy_op[i] = (struct gnttab_copy){
+            .source = {.u.ref = GREF0 + i, .domid = me},
+            .dest = {.u.gmfn = virt_to_mfn(copy_dst[i]), .domid = DOMID_SELF},
+            .len = 4096,
+            .flags = GNTCOPY_source_gref,
+        };
+    }
+    printf("gnttab: frame %#lx at %#lx, refs %u-%u to domain %u, host maps at %#lx\n",
+           (unsigned long)frame, slot_va(0), GREF0, GREF0 + NGNT - 1, me, slot_va(MAP_SLOT0));
+    return 0;
+}
+
+/* Map then unmap grants [first, first + batch): the time of the calls asked for. */
+static uint64_t map_unmap(unsigned int first, unsigned int batch, unsigned int part, long *err)
+{
+    uint64_t t = 0, t0;
+    long rc;
+
+    t0 = rdtsc();
+    rc = gnttab_op(GNTTABOP_map_grant_ref, &map_op[first], batch);
+    if (part != PART_UNMAP)
+        t += rdtsc() - t0;
+    for (unsigned int i = first; i < first + batch; i++) {
+        if (!rc && map_op[i].status != GNTST_okay)
+            rc = map_op[i].status;
+        unmap_op[i].handle = map_op[i].handle;
+    }
+    if (rc) {
+        *err = rc;
+        return t;
+    }
+    t0 = rdtsc();
+    rc = gnttab_op(GNTTABOP_unmap_grant_ref, &unmap_op[first], batch);
+    if (part != PART_MAP)
+        t += rdtsc() - t0;
+    for (unsigned int i = first; i < first + batch && !rc; i++)
+        rc = unmap_op[i].status;
+    if (rc)
+        *err = rc;
+    return t;
+}
+
+static uint64_t b_map_unmap(const struct bench *b, uint64_t n, long *err)
+{
+    uint64_t t = 0;
+
+    if (b->part == PART_BOTH) {
+        uint64_t t0 = rdtsc();
+        for (uint64_t k = 0; k < n && !*err; k += b->batch)
+            map_unmap((unsigned int)(k % NGNT), b->batch, PART_BOTH, err);
+        return rdtsc() - t0;
+    }
+    for (uint64_t k = 0; k < n && !*err; k += b->batch)
+        t += map_unmap((unsigned int)(k % NGNT), b->batch, b->part, err);
+    return t;
+}
+
+/* One map through the grant, checked by reading it, then unmapped. */
+static long map_check(void)
+{
+    long err = 0;
+
+    gnttab_op(GNTTABOP_map_grant_ref, &map_op[3], 1);
+    if (map_op[3].status != GNTST_okay) {
+        printf("Error: GNTTABOP_map_grant_ref(host_map, ref %u of domain %u): status %d\n",
+               map_op[3].ref, me, map_op[3].status);
+        return map_op[3].status;
+    }
+    uint64_t got = *(volatile uint64_t *)(slot_va(MAP_SLOT0 + 3) + 64);
+    uint64_t want = *(uint64_t *)&granted[3][64];
+    unmap_op[3].handle = map_op[3].handle;
+    long rc = gnttab_op(GNTTABOP_unmap_grant_ref, &unmap_op[3], 1);
+    if (rc || unmap_op[3].status) {
+        printf("Error: GNTTABOP_unmap_grant_ref: rc %ld status %d\n", rc, unmap_op[3].status);
+        err = rc ? rc : unmap_op[3].status;
+    }
+    if (got != want) {
+        printf("Error: the host mapping reads %#lx, the granted frame holds %#lx\n", got, want);
+        test_fail("host mapping of a grant reads the wrong data");
+    }
+    if (gnttab[GREF0 + 3].flags & (GTF_reading | GTF_writing)) {
+        printf("Error: grant flags %#x after the unmap\n", gnttab[GREF0 + 3].flags);
+        test_fail("GTF_reading/writing left set after the unmap");
+    }
+    return err;
+}
+
+static uint64_t b_copy(const struct bench *b, uint64_t n, long *err)
+{
+    uint64_t t0 = rdtsc();
+    for (uint64_t k = 0; k < n; k += b->batch) {
+        unsigned int first = (unsigned int)(k % NGNT);
+        long rc = gnttab_op(GNTTABOP_copy, &copy_op[first], b->batch);
+        for (unsigned int i = first; i < first + b->batch && !rc; i++)
+            rc = copy_op[i].status;
+        if (rc) {
+            *err = rc;
+            break;
+        }
+    }
+    uint64_t t = rdtsc() - t0;
+    if (!*err) {
+        for (unsigned int i = 0; i < NGNT; i++) {
+            if (memcmp(copy_dst[i], granted[i], 4096)) {
+                printf("Error: copy %u does not hold the granted data\n", i);
+                *err = ERR_COPY_DATA;
+                break;
+            }
+        }
+        memset(copy_dst, 0, sizeof(copy_dst)); /* the next pass must copy again */
+    }
+    return t;
+}
+
+static void copy_movsq(void *d, const void *s, size_t len)
+{
+    size_t q = len / 8;
+    __asm__ volatile("rep movsq" : "+D"(d), "+S"(s), "+c"(q) : : "memory");
+}
+
+static void copy_movsb(void *d, const void *s, size_t len)
+{
+    __asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(len) : : "memory");
+}
+
+static void copy_bytes(void *d, const void *s, size_t len)
+{
+    memcpy(d, s, len);
+}
+
+static uint64_t b_memcpy(const struct bench *b, uint64_t n, long *err)
+{
+    void (*fn)(void *, const void *, size_t) =
+        b->part == 0 ? copy_movsq : b->part == 1 ? copy_movsb : copy_bytes;
+    uint64_t t0 = rdtsc();
+    for (uint64_t k = 0; k < n; k++)
+        fn(buf_dst, buf_src, 4096);
+    return rdtsc() - t0;
+}
+
+/* ------------------------------------------------------------ two domains */
+
+static unsigned int cmdline_peer(bool *found)
+{
+    const char *p = strstr((const char *)start_info->cmd_line, "peer=");
+    unsigned int v = 0;
+
+    *found = p != NULL;
+    if (!p)
+        return 0;
+    for (p += 5; *p >= '0' && *p <= '9'; p++)
+        v = v * 10 + (unsigned int)(*p - '0');
+    return v;
+}
+
+static void wait_port(evtchn_port_t *port)
+{
+    while (!evtchn_is_pending(*port))
+        poll1(port);
+    evtchn_clear_pending(*port);
+}
+
+static void pingpong(domid_t peer)
+{
+    evtchn_port_t port = 0;
+    bool first = me < peer;
+    unsigned int rounds = (REPS + 1) * PINGPONG_N;
+
+    printf("pingpong: domain %u, peer %u, %s\n", me, peer, first ? "timing" : "answering");
+    if (first) {
+        struct evtchn_alloc_unbound a = {.dom = DOMID_SELF, .remote_dom = peer};
+        if (hypercall_event_channel_op(EVTCHNOP_alloc_unbound, &a)) {
+            test_error("EVTCHNOP_alloc_unbound to %u failed", peer);
+            return;
+        }
+        port = a.port;
+        evtchn_mask(port);
+        wait_port(&port); /* the peer has bound it (a binding raises our end) */
+    } else {
+        struct evtchn_bind_interdomain bi = {.remote_dom = peer};
+        long rc = -1;
+        for (unsigned int spins = 0; rc && spins < 100000; spins++) {
+            for (evtchn_port_t p = 2; p < 8 && rc; p++) {
+                bi.remote_port = p;
+                rc = hypercall_event_channel_op(EVTCHNOP_bind_interdomain, &bi);
+            }
+            if (rc)
+                hypercall_yield();
+        }
+        if (rc) {
+            test_error("no port of domain %u could be bound: %ld", peer, rc);
+            return;
+        }
+        port = bi.local_port;
+        evtchn_mask(port);
+        evtchn_clear_pending(port);
+        send(port); /* here we are */
+    }
+
+    if (first) {
+        uint64_t per10[REPS];
+        for (unsigned int r = 0; r <= REPS; r++) {
+            uint64_t t0 = rdtsc();
+            for (unsigned int i = 0; i < PINGPONG_N; i++) {
+                send(port);
+                wait_port(&port);
+            }
+            if (r > 0) /* pass 0 is the warm-up */
+                per10[r - 1] = (rdtsc() - t0) * 10 / PINGPONG_N;
+        }
+        report("evtchn_pingpong_2dom", per10, PINGPONG_N);
+    } else {
+        for (unsigned int i = 0; i < rounds; i++) {
+            wait_port(&port);
+            send(port);
+        }
+    }
+    if (test_status == TEST_RUNNING)
+        test_success();
+}
+
+/* ------------------------------------------------------------ the run */
+
+static const struct bench evtchn_benches[] = {
+    {"evtchn_send_masked", b_send_masked, 2000, 1, 0},
+    {"evtchn_send_upcall", b_send_upcall, 1000, 1, 0},
+    {"evtchn_loopback_poll", b_loopback_poll, 1000, 1, 0},
+    {"evtchn_loopback_block", b_loopback_block, 1000, 1, 0},
+};
+
+static const struct bench grant_map_benches[] = {
+    {"gnttab_map_unmap_b1", b_map_unmap, 256, 1, PART_BOTH},
+    {"gnttab_map_unmap_b16", b_map_unmap, 256, 16, PART_BOTH},
+    {"gnttab_map_b1", b_map_unmap, 256, 1, PART_MAP},
+    {"gnttab_map_b16", b_map_unmap, 256, 16, PART_MAP},
+    {"gnttab_unmap_b1", b_map_unmap, 256, 1, PART_UNMAP},
+    {"gnttab_unmap_b16", b_map_unmap, 256, 16, PART_UNMAP},
+};
+
+static const struct bench copy_benches[] = {
+    {"gnttab_copy_b1", b_copy, 64, 1, 0},
+    {"gnttab_copy_b16", b_copy, 64, 16, 0},
+    {"memcpy_4k_movsq", b_memcpy, 64, 1, 0},
+    {"memcpy_4k_movsb", b_memcpy, 64, 1, 1},
+    {"memcpy_4k_bytes", b_memcpy, 64, 1, 2},
+};
+
+void test_main(void)
+{
+    long ver = hypercall_xen_version(XENVER_version, NULL);
+    bool has_peer;
+    unsigned int peer = cmdline_peer(&has_peer);
+
+    printf("BENCH-INFO hypervisor %ld.%ld\n", ver >> 16, ver & 0xffff);
+    events_mask();
+    me = my_domid();
+    if (has_peer) {
+        pingpong((domid_t)peer);
+        return;
+    }
+
+    if (evtchn_setup() == 0) {
+        for (unsigned int i = 0; i < ARRAY_SIZE(evtchn_benches); i++)
+            run(&evtchn_benches[i]);
+    } else {
+        test_error("event-channel benchmarks not run: setup failed");
+    }
+
+    grants_ok = grant_setup() == 0;
+    if (!grants_ok) {
+        test_error("grant benchmarks not run: setup failed");
+    } else {
+        long rc = map_check();
+        if (rc) {
+            for (unsigned int i = 0; i < ARRAY_SIZE(grant_map_benches); i++)
+                report_error(grant_map_benches[i].name, rc);
+        } else {
+            for (unsigned int i = 0; i < ARRAY_SIZE(grant_map_benches); i++)
+                run(&grant_map_benches[i]);
+        }
+        for (unsigned int i = 0; i < 2; i++)
+            run(&copy_benches[i]);
+    }
+    for (unsigned int j = 0; j < sizeof(buf_src); j++)
+        buf_src[j] = (uint8_t)(j * 7);
+    for (unsigned int i = 2; i < ARRAY_SIZE(copy_benches); i++)
+        run(&copy_benches[i]);
+    if (test_status == TEST_RUNNING)
+        test_success();
+}
