@@ -1,12 +1,14 @@
 /*
  * Domain and vCPU lifetime. Frames a domain owns are counted against its
  * limit and linked through their page_info, so teardown can return every one
- * of them (issue 5 adds destruction; today domains only shut down).
+ * of them. The initial domain hears of every other domain's shutdown and
+ * destruction through VIRQ_DOM_EXC, as on Xen.
  */
 #include <hv/arch.h>
 #include <hv/console_ring.h>
 #include <hv/domain.h>
 #include <hv/errno.h>
+#include <hv/event.h>
 #include <hv/grant_table.h>
 #include <hv/heap.h>
 #include <hv/sched.h>
@@ -24,6 +26,31 @@ static unsigned int nr_live_domains;
 static bool any_crashed;            /* for the machine's exit status */
 static unsigned int last_reason;
 static struct domain *domain_table[MAX_DOMAINS];
+
+static bool domain_running(const struct domain *d);
+
+/* Is there an initial domain to deal with other domains' ends? */
+static bool domain_has_toolstack(void)
+{
+    for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
+        if (domain_table[i] && (domain_table[i]->flags & DOMCREATE_INITDOMAIN) &&
+            domain_table[i]->state == DOMAIN_RUNNING) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Tell the initial domain (the toolstack's) that another domain changed state. */
+static void notify_dom_exc(const struct domain *d)
+{
+    for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
+        struct domain *t = domain_table[i];
+        if (t && t != d && (t->flags & DOMCREATE_INITDOMAIN) && t->state == DOMAIN_RUNNING) {
+            evtchn_send_global_virq(t, VIRQ_DOM_EXC);
+        }
+    }
+}
 
 struct domain *domain_lookup(domid_t id)
 {
@@ -207,8 +234,9 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     log_info("domain %u (%s) shut down: %s\n", d->id, d->name,
              reason < ARRAY_SIZE(names) ? names[reason] : "unknown reason");
     nr_live_domains--;
-    any_crashed |= reason == SHUTDOWN_crash;
+    any_crashed |= reason == SHUTDOWN_crash && !domain_has_toolstack();
     last_reason = reason;
+    notify_dom_exc(d);
     /* With no toolstack yet, the initial domain's end is the machine's end. */
     if (d->flags & DOMCREATE_INITDOMAIN) {
         machine_shutdown(machine_reason(reason));
@@ -277,6 +305,8 @@ void domain_destroy(struct domain *d)
     mfn_to_page(d->shared_info_mfn)->aux = 0;
     frame_free(d->shared_info_mfn, 0);
     table_remove(d);
+    notify_dom_exc(d);
+    xfree(d->build_p2m);
     xfree(d->console);
     for (unsigned int i = 0; i < MAX_VCPUS; i++) {
         xfree(d->vcpus[i]);
@@ -316,6 +346,72 @@ void domain_reap(void)
                  (unsigned long long)hs.live_allocs);
         machine_shutdown(any_crashed ? SHUTDOWN_CRASH : machine_reason(last_reason));
     }
+}
+
+void domain_pause(struct domain *d)
+{
+    d->ctl_pause++;
+    for (unsigned int i = 0; i < MAX_VCPUS; i++) {
+        if (d->vcpus[i]) {
+            vcpu_pause(d->vcpus[i]);
+        }
+    }
+}
+
+int domain_unpause(struct domain *d)
+{
+    if (!d->ctl_pause) {
+        return -EINVAL;
+    }
+    d->ctl_pause--;
+    for (unsigned int i = 0; i < MAX_VCPUS; i++) {
+        if (d->vcpus[i]) {
+            vcpu_unpause(d->vcpus[i]);
+        }
+    }
+    return 0;
+}
+
+void domain_kill(struct domain *d)
+{
+    if (d->state == DOMAIN_DYING) {
+        return;
+    }
+    if (d->state == DOMAIN_RUNNING) {
+        nr_live_domains--;
+        for (unsigned int i = 0; i < MAX_VCPUS; i++) {
+            if (d->vcpus[i]) {
+                vcpu_pause(d->vcpus[i]);
+            }
+        }
+    }
+    d->state = DOMAIN_DYING;
+    if (!domain_running(d)) {
+        domain_destroy(d);
+    }
+}
+
+struct domain *domain_next(domid_t from)
+{
+    struct domain *best = NULL;
+
+    for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
+        struct domain *d = domain_table[i];
+        if (d && d->id >= from && (!best || d->id < best->id)) {
+            best = d;
+        }
+    }
+    return best;
+}
+
+unsigned int domain_count(void)
+{
+    unsigned int n = 0;
+
+    for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
+        n += domain_table[i] != NULL;
+    }
+    return n;
 }
 
 void domain_crash(struct domain *d, const char *why)

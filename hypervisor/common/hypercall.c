@@ -4,6 +4,7 @@
  */
 #include <hv/errno.h>
 #include <hv/domain.h>
+#include <hv/domctl.h>
 #include <hv/grant_table.h>
 #include <hv/hypercall.h>
 #include <hv/time.h>
@@ -35,6 +36,7 @@ static hypercall_fn *const hypercall_table[] = {
     [__HYPERVISOR_callback_op] = do_callback_op,
     [__HYPERVISOR_event_channel_op] = do_event_channel_op,
     [__HYPERVISOR_grant_table_op] = do_grant_table_op,
+    [__HYPERVISOR_domctl] = do_domctl,
 };
 
 #define HYPERCALL_SLICE_NS 500000   /* 0.5 ms of work per entry, then continue */

@@ -115,16 +115,21 @@ long do_sched_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t 
     }
 }
 
+/* The assists a 64-bit PV guest may turn on (Xen's set for PV64). */
+uint64_t vm_assist_valid(void)
+{
+    return (1ull << VMASST_TYPE_4gb_segments) |
+           (1ull << VMASST_TYPE_4gb_segments_notify) |
+           (1ull << VMASST_TYPE_writable_pagetables) |
+           (1ull << VMASST_TYPE_pae_extended_cr3) |
+           (1ull << VMASST_TYPE_architectural_iopl) |
+           (1ull << VMASST_TYPE_runstate_update_flag) |
+           (1ull << VMASST_TYPE_m2p_strict);
+}
+
 long do_vm_assist(uint64_t cmd, uint64_t type, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-    /* The assists a 64-bit PV guest may turn on (Xen's set for PV64). */
-    const uint64_t valid = (1ull << VMASST_TYPE_4gb_segments) |
-                           (1ull << VMASST_TYPE_4gb_segments_notify) |
-                           (1ull << VMASST_TYPE_writable_pagetables) |
-                           (1ull << VMASST_TYPE_pae_extended_cr3) |
-                           (1ull << VMASST_TYPE_architectural_iopl) |
-                           (1ull << VMASST_TYPE_runstate_update_flag) |
-                           (1ull << VMASST_TYPE_m2p_strict);
+    const uint64_t valid = vm_assist_valid();
     struct domain *d = current_vcpu()->domain;
 
     if (type >= 64 || !(valid & (1ull << type))) {

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <hv/arch.h>
 #include <hv/domain.h>
+#include <hv/domctl.h>
 #include <hv/errno.h>
 #include <hv/guest_access.h>
 #include <hv/shutdown.h>
@@ -158,6 +159,21 @@ void arch_stop_other_cpus(void) {}
 struct timer_queue *arch_timer_queue(void) { return &fake_timers; }
 const char *arch_timer_mode(void) { return "fake"; }
 void arch_inject_fault(const char *kind) { (void)kind; }
+
+unsigned int arch_nr_cpus(void) { return 1; }
+void arch_frame_assigned(mfn_t mfn, uint64_t pfn) { (void)mfn; (void)pfn; }
+int arch_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *c)
+{
+    (void)v;
+    (void)c;
+    return -ENOSYS;
+}
+int arch_hypercall_page(struct domain *d, mfn_t mfn)
+{
+    (void)d;
+    (void)mfn;
+    return -ENOSYS;
+}
 
 uint32_t fake_tlb_clock = 1;
 unsigned int fake_tlb_flushes;

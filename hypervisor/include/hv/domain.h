@@ -74,6 +74,9 @@ struct domain {
     struct grant_table *grant_table; /* common/grant_table.c */
     struct console_ring *console;    /* when the hypervisor serves its console */
     unsigned int max_evtchns;        /* ports 0 .. max_evtchns - 1 */
+    unsigned int ctl_pause;          /* pauses by the toolstack (XL_DOMCTL_PAUSE, creation) */
+    uint64_t *build_p2m;             /* frames POPULATE added, in pfn order, until it runs */
+    uint64_t build_nr, build_cap;
     struct arch_domain arch;
 };
 
@@ -102,6 +105,18 @@ void arch_domain_relinquish(struct domain *d);
 void arch_put_frame(mfn_t mfn);
 /* Architecture: is v loaded on some CPU right now? */
 bool arch_vcpu_is_running(const struct vcpu *v);
+
+/*
+ * The toolstack's hold on a domain: pause (nested), unpause (-EINVAL when
+ * not paused by it), and kill: end it now whatever its state (destroyed at
+ * once when off the CPUs, else by the reaper).
+ */
+void domain_pause(struct domain *d);
+int domain_unpause(struct domain *d);
+void domain_kill(struct domain *d);
+/* The live domain with the lowest id >= from, or NULL (listing). */
+struct domain *domain_next(domid_t from);
+unsigned int domain_count(void);
 
 /* A guest did something it must not survive: log why and shut it down as crashed. */
 void domain_crash(struct domain *d, const char *why);

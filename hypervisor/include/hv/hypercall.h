@@ -37,6 +37,8 @@ extern uint64_t hypercall_cont_args[6];
 /* Portable families (common/). */
 hypercall_fn do_console_io, do_xen_version, do_sched_op, do_set_timer_op, do_vcpu_op,
     do_event_channel_op, do_vm_assist;
+/* The VMASST_TYPE_* bits a 64-bit PV guest may enable. */
+uint64_t vm_assist_valid(void);
 /* Architecture families (arch/x86/pv/). */
 hypercall_fn do_set_trap_table, do_set_callbacks, do_callback_op, do_stack_switch,
     do_fpu_taskswitch, do_set_segment_base, do_iret, do_set_debugreg, do_get_debugreg,

@@ -24,6 +24,7 @@
 #include <xen/event_channel.h>
 #include <xen/physdev.h>
 #include <xen/memory.h>
+#include <xenolith/domctl.h>
 
 static inline long hypercall_raw(unsigned long nr, unsigned long a1, unsigned long a2,
                                  unsigned long a3, unsigned long a4, unsigned long a5)
@@ -174,6 +175,12 @@ static inline long hypercall_register_callback(unsigned int type, unsigned int f
     struct callback_register cb = {
         .type = (uint16_t)type, .flags = (uint16_t)flags, .address = (uint64_t)(uintptr_t)addr};
     return hypercall_callback_op(CALLBACKOP_register, &cb);
+}
+/* Xenolith's privileged control interface (xenolith/domctl.h); fills in the version. */
+static inline long hypercall_domctl(struct xenolith_domctl *op)
+{
+    op->interface_version = XENOLITH_DOMCTL_VERSION;
+    return _HC(__HYPERVISOR_domctl, op, 0, 0, 0, 0);
 }
 
 #endif /* RT_HYPERCALL_H */

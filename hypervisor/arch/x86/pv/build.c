@@ -98,7 +98,7 @@ static int populate(struct builder *b)
 }
 
 /* The bytes Xen writes into a 64-bit PV kernel's hypercall page. */
-static void fill_hypercall_page(uint8_t *p)
+void pv_fill_hypercall_page(uint8_t *p)
 {
     memset(p, 0xcc, PAGE_SIZE);
     for (unsigned int i = 0; i < PAGE_SIZE / 32; i++) {
@@ -214,7 +214,7 @@ struct vcpu *pv_build_domain(const struct pv_build *p)
     mfn_to_page(l4)->flags |= PGF_PINNED;
     if (elf.hypercall_page != PV_ELF_UNSET) {
         uint8_t page[PAGE_SIZE];
-        fill_hypercall_page(page);
+        pv_fill_hypercall_page(page);
         write_guest(&b, elf.hypercall_page, page, PAGE_SIZE);
     }
 

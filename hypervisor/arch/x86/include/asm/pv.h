@@ -15,6 +15,9 @@ void pv_cpu_init(struct cpu_info *ci);
 
 /* Entry points called from assembly. */
 void do_syscall(struct cpu_regs *regs);
+/* Write the hypercall stubs (one 32-byte slot per hypercall) into a page. */
+void pv_fill_hypercall_page(uint8_t *page);
+
 /* Ready the frame for the guest; true if sysretq may return instead of iretq. */
 bool pv_exit_to_guest(struct cpu_regs *regs);
 void enter_guest(struct cpu_regs *frame) __noreturn;
