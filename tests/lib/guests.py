@@ -19,7 +19,8 @@ guest.cfg, one "key: value" per line ('#' starts a comment):
   xen:      run (default) | skip <reason>     on Xen 4.17
   xenolith: run (default) | skip <reason>     on Xenolith
   differs:  <explanation>  behaviour that differs from Xen on purpose
-            (expect-xen:/expect-xenolith: then override expect per platform)
+            (expect-xen:/expect-xenolith: and shutdown-xen:/shutdown-xenolith:
+            then override expect and shutdown per platform; they require it)
 
 The binary is BUILD/tests/guests/<name>.elf.
 """
@@ -36,7 +37,8 @@ RESULT_RE = re.compile(r"Test result: (SUCCESS|SKIP|ERROR|FAILURE)\b")
 
 DEFAULTS = {"desc": "", "expect": "SUCCESS", "shutdown": "poweroff", "cmdline": "",
             "smp": "1", "memory": "256", "timeout": "60", "xen": "run",
-            "xenolith": "run", "differs": "", "expect-xen": "", "expect-xenolith": ""}
+            "xenolith": "run", "differs": "", "expect-xen": "", "expect-xenolith": "",
+            "shutdown-xen": "", "shutdown-xenolith": ""}
 
 
 class Guest:
@@ -57,6 +59,10 @@ class Guest:
     def expect(self, platform):
         """Expected result on 'xen' or 'xenolith'."""
         return self.cfg.get("expect-" + platform) or self.cfg["expect"]
+
+    def expect_shutdown(self, platform):
+        """Expected way of ending on 'xen' or 'xenolith'."""
+        return self.cfg.get("shutdown-" + platform) or self.cfg["shutdown"]
 
     def skipped(self, platform):
         """None, or the reason the guest is not run on this platform."""
@@ -84,8 +90,12 @@ def parse_cfg(path):
     for k in ("expect", "expect-xen", "expect-xenolith"):
         if cfg[k] and cfg[k] not in RESULTS:
             raise ValueError("%s: %s must be one of %s" % (path, k, "|".join(RESULTS)))
-    if cfg["shutdown"] not in SHUTDOWNS:
-        raise ValueError("%s: shutdown must be one of %s" % (path, "|".join(SHUTDOWNS)))
+    for k in ("shutdown", "shutdown-xen", "shutdown-xenolith"):
+        if (cfg[k] or k == "shutdown") and cfg[k] not in SHUTDOWNS:
+            raise ValueError("%s: %s must be one of %s" % (path, k, "|".join(SHUTDOWNS)))
+    if (cfg["expect-xen"] or cfg["expect-xenolith"] or cfg["shutdown-xen"] or
+            cfg["shutdown-xenolith"]) and not cfg["differs"]:
+        raise ValueError("%s: a per-platform expectation needs a 'differs:' explanation" % path)
     for k in ("xen", "xenolith"):
         if not (cfg[k] == "run" or cfg[k].startswith("skip")):
             raise ValueError("%s: %s must be 'run' or 'skip <reason>'" % (path, k))
@@ -133,8 +143,9 @@ def judge(guest, platform, log, shutdown, hv_prefix=HV_PREFIXES):
     problems = []
     if got != want:
         problems.append("result %s, expected %s" % (got, want))
-    if shutdown is not None and shutdown != guest.shutdown:
-        problems.append("shutdown %s, expected %s" % (shutdown, guest.shutdown))
+    want_shutdown = guest.expect_shutdown(platform)
+    if shutdown is not None and shutdown != want_shutdown:
+        problems.append("shutdown %s, expected %s" % (shutdown, want_shutdown))
     if problems:
         fails = [l.strip() for l in guest_lines(log, hv_prefix)
                  if l.startswith(("Failure:", "Error:", "PANIC:"))]

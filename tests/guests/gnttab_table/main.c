@@ -201,8 +201,7 @@ static void test_map_table(void)
     fill(data[0], 7);
     memset(data[1], 0, 4096);
     grant(ref, self_id, virt_to_mfn(data[0]), GTF_permit_access | GTF_readonly);
-    CHECK_EQ(copy1(GNTCOPY_source_gref, ref, self_id, 0, virt_to_mfn(data[1]), DOMID_SELF, 0,
-                   4096),
+    CHECK_EQ(copy1(GNTCOPY_source_gref, ref, self_id, 0, virt_to_mfn(data[1]), DOMID_SELF, 0, 4096),
              GNTST_okay);
     CHECK(memcmp(data[0], data[1], 4096) == 0, "copied page differs");
     CHECK_EQ(gflags(ref), GTF_permit_access | GTF_readonly);

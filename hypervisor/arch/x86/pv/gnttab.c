@@ -55,7 +55,9 @@ static void grant_flush(uint64_t va, uint32_t flags)
 int arch_gnttab_map(struct domain *mapper, uint64_t host_addr, mfn_t frame, uint32_t flags,
                     uint64_t *cookie)
 {
-    uint64_t e = (frame << PAGE_SHIFT) | GRANT_PTE_FLAGS |
+    /* The guest's GNTMAP_guest_avail bits land in the entry's available bits 9-11, as on Xen. */
+    uint64_t avail = (uint64_t)((flags >> _GNTMAP_guest_avail0) & 7) << 9;
+    uint64_t e = (frame << PAGE_SHIFT) | GRANT_PTE_FLAGS | avail |
                  ((flags & GNTMAP_readonly) ? 0 : _PAGE_RW);
     unsigned int idx;
     mfn_t l1;
