@@ -25,6 +25,8 @@ Spec file format (tests/qemu/*.test), one "key: value" per line:
                                           or to BUILD when it starts with BUILD/)
   expect:  <regex>   must match a serial line after the previous expect's line
   reject:  <regex>   must match no serial line
+  input:   <text>    typed on the serial console, with a newline (repeatable;
+                     QEMU takes it as the UART can receive it)
   exit:    poweroff | panic | reboot | crash | triple-fault | <number>
   timeout: seconds (default 60)
   memory:  MiB (default 256);  smp: CPUs (default 2);  cpu: QEMU -cpu model
@@ -128,7 +130,7 @@ def unit_tests(build):
 
 # ---------------------------------------------------------------- qemu tier
 def parse_spec(path):
-    spec = {"expect": [], "reject": [], "module": [], "boot": "kernel",
+    spec = {"expect": [], "reject": [], "module": [], "input": [], "boot": "kernel",
             "append": "", "exit": "poweroff", "timeout": "60", "memory": "256",
             "smp": "2", "cpu": "max", "desc": ""}
     with open(path) as f:
@@ -140,7 +142,7 @@ def parse_spec(path):
                 raise ValueError("%s:%d: expected 'key: value'" % (path, n))
             k, v = line.split(":", 1)
             k, v = k.strip(), v.strip()
-            if k in ("expect", "reject", "module"):
+            if k in ("expect", "reject", "module", "input"):
                 spec[k].append(v)
             elif k in spec:
                 spec[k] = v
@@ -173,8 +175,11 @@ def run_qemu_spec(path, build):
                         smp=int(spec["smp"]), cpu=spec["cpu"], serial=("stdio",))
     t0 = time.time()
     try:
-        p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
-                           timeout=float(spec["timeout"]))
+        # input: lines are typed on the serial console (COM1), each ending in a newline.
+        typed = "".join(line + "\n" for line in spec["input"]).encode()
+        p = subprocess.run(cmd, input=typed if spec["input"] else None,
+                           stdin=None if spec["input"] else subprocess.DEVNULL,
+                           capture_output=True, timeout=float(spec["timeout"]))
         out, rc = p.stdout.decode("utf-8", "replace"), p.returncode
         err = p.stderr.decode("utf-8", "replace")
     except subprocess.TimeoutExpired as e:

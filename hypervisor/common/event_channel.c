@@ -8,6 +8,7 @@
 #include <hv/domain.h>
 #include <hv/errno.h>
 #include <hv/event.h>
+#include <hv/frame.h>
 #include <hv/guest_access.h>
 #include <hv/heap.h>
 #include <hv/hypercall.h>
@@ -17,9 +18,13 @@
 
 static spinlock_t evtchn_lock = SPINLOCK_INIT;
 
+/*
+ * A port number is valid once its bucket exists (as Xen's port_is_valid):
+ * a free port there reads as closed, one past the limit in the same bucket too.
+ */
 static struct evtchn *port_ptr(struct domain *d, evtchn_port_t p)
 {
-    if (p >= d->max_evtchns || !d->evtchn[p / EVTCHNS_PER_BUCKET]) {
+    if (p >= EVTCHN_BUCKETS * EVTCHNS_PER_BUCKET || !d->evtchn[p / EVTCHNS_PER_BUCKET]) {
         return NULL;
     }
     return &d->evtchn[p / EVTCHNS_PER_BUCKET][p % EVTCHNS_PER_BUCKET];
@@ -29,6 +34,12 @@ bool evtchn_port_valid(struct domain *d, evtchn_port_t p)
 {
     struct evtchn *c = port_ptr(d, p);
     return c && c->state != ECS_FREE;
+}
+
+/* Bound to something: Xen raises, unmasks and polls only these (not free, not port 0). */
+static bool port_in_use(const struct evtchn *c)
+{
+    return c && c->state > ECS_RESERVED;
 }
 
 int evtchn_domain_init(struct domain *d, unsigned int max_ports)
@@ -57,6 +68,11 @@ static bool test_bit(const uint64_t *word, unsigned int bit)
 static void clear_bit(uint64_t *word, unsigned int bit)
 {
     __atomic_fetch_and(word, ~(1ull << bit), __ATOMIC_SEQ_CST);
+}
+
+static bool test_and_clear(uint64_t *word, unsigned int bit)
+{
+    return __atomic_fetch_and(word, ~(1ull << bit), __ATOMIC_SEQ_CST) & (1ull << bit);
 }
 
 static void mark_vcpu_pending(struct vcpu *v, evtchn_port_t port)
@@ -98,7 +114,8 @@ static void set_pending(struct domain *d, evtchn_port_t port, unsigned int vcpu)
 
 bool evtchn_is_pending(struct domain *d, evtchn_port_t port)
 {
-    return port < d->max_evtchns &&
+    /* A bit the guest set by hand on a free port is no event (as Xen's poll). */
+    return port_in_use(port_ptr(d, port)) &&
            test_bit(&d->shared_info->evtchn_pending[port / 64], port % 64);
 }
 
@@ -107,6 +124,9 @@ bool evtchn_is_pending(struct domain *d, evtchn_port_t port)
 /* A free port, allocating its bucket if needed; -ENOSPC past the limit. */
 static int get_free_port(struct domain *d, evtchn_port_t *out)
 {
+    if (d->state == DOMAIN_DYING) {
+        return -EINVAL;     /* as Xen: no new ports in a domain being torn down */
+    }
     for (evtchn_port_t p = 1; p < d->max_evtchns; p++) {
         struct evtchn **b = &d->evtchn[p / EVTCHNS_PER_BUCKET];
 
@@ -132,18 +152,33 @@ static void free_port(struct domain *d, evtchn_port_t p)
     clear_bit(&d->shared_info->evtchn_pending[p / 64], p % 64);
 }
 
-int evtchn_alloc_unbound_port(struct domain *d, domid_t remote, evtchn_port_t *port)
+/*
+ * An unbound port of d offered to remote. As Xen, the port is found before
+ * `allowed` is looked at: a full table says -ENOSPC even to a caller that
+ * may not allocate there (-EPERM).
+ */
+static int alloc_unbound(struct domain *d, domid_t remote, bool allowed, evtchn_port_t *port)
 {
     unsigned long flags = spin_lock_irqsave(&evtchn_lock);
-    int rc = get_free_port(d, port);
+    evtchn_port_t p;
+    int rc = get_free_port(d, &p);
 
+    if (rc == 0 && !allowed) {
+        rc = -EPERM;
+    }
     if (rc == 0) {
-        struct evtchn *c = port_ptr(d, *port);
+        struct evtchn *c = port_ptr(d, p);
         c->state = ECS_UNBOUND;
         c->u.remote_domid = remote;
+        *port = p;
     }
     spin_unlock_irqrestore(&evtchn_lock, flags);
     return rc;
+}
+
+int evtchn_alloc_unbound_port(struct domain *d, domid_t remote, evtchn_port_t *port)
+{
+    return alloc_unbound(d, remote, true, port);
 }
 
 int evtchn_alloc_xen_port(struct domain *d, evtchn_xen_fn fn, void *data, evtchn_port_t *port)
@@ -165,16 +200,21 @@ int evtchn_bind_interdomain_port(struct domain *ld, struct domain *rd, evtchn_po
                                  evtchn_port_t *lport)
 {
     unsigned long flags = spin_lock_irqsave(&evtchn_lock);
-    struct evtchn *rc_chn = port_ptr(rd, rport), *lc;
-    int rc = -EINVAL;
+    struct evtchn *rc_chn, *lc;
+    evtchn_port_t p;
+    int rc;
 
-    if (!rc_chn || rc_chn->state != ECS_UNBOUND || rc_chn->u.remote_domid != ld->id) {
-        goto out;       /* not a port offered to us */
-    }
-    rc = get_free_port(ld, lport);
+    /* As Xen: the local port first (-ENOSPC), then the remote one (-EINVAL). */
+    rc = get_free_port(ld, &p);
     if (rc) {
         goto out;
     }
+    rc_chn = port_ptr(rd, rport);
+    if (!rc_chn || rc_chn->state != ECS_UNBOUND || rc_chn->u.remote_domid != ld->id) {
+        rc = -EINVAL;   /* not a port offered to us */
+        goto out;
+    }
+    *lport = p;
     /* A port bound to itself: the free port found cannot be rport's own. */
     lc = port_ptr(ld, *lport);
     lc->state = ECS_INTERDOMAIN;
@@ -247,7 +287,9 @@ void evtchn_send_virq(struct vcpu *v, unsigned int virq)
     evtchn_port_t p = virq < NR_VIRQS ? v->virq_to_evtchn[virq] : 0;
 
     if (p) {
-        set_pending(v->domain, p, v->id);
+        /* To the port's vCPU: bind_vcpu may have moved a global VIRQ off vCPU 0. */
+        struct evtchn *c = port_ptr(v->domain, p);
+        set_pending(v->domain, p, c ? c->notify_vcpu : v->id);
     }
     spin_unlock_irqrestore(&evtchn_lock, flags);
 }
@@ -259,52 +301,49 @@ void evtchn_send_global_virq(struct domain *d, unsigned int virq)
     }
 }
 
-/* VIRQs a guest may bind, and whether they are per vCPU. */
-static int virq_kind(uint32_t virq)
+/* Per-vCPU VIRQs; every other number below NR_VIRQS is global (x86's arch ones too). */
+static bool virq_is_global(uint32_t virq)
 {
     switch (virq) {
     case VIRQ_TIMER:
     case VIRQ_DEBUG:
     case VIRQ_XENOPROF:
     case VIRQ_XENPMU:
-        return 1;       /* per vCPU */
-    case VIRQ_CONSOLE:
-    case VIRQ_DOM_EXC:
-    case VIRQ_TBUF:
-    case VIRQ_DEBUGGER:
-    case VIRQ_CON_RING:
-    case VIRQ_PCPU_STATE:
-    case VIRQ_MEM_EVENT:
-    case VIRQ_ARGO:
-    case VIRQ_ENOMEM:
-        return 2;       /* global */
+        return false;
     default:
-        return virq < NR_VIRQS ? 2 : 0;
+        return true;
     }
 }
 
 /* --------------------------------------------------------- hypercall */
 
+/*
+ * The domain an op names: NULL (-ESRCH) if there is none, whoever asks.
+ * Whether the caller may touch it is checked afterwards (may_control), as
+ * Xen checks its XSM hook after the lookup.
+ */
 static struct domain *resolve(struct domain *self, domid_t id)
 {
     if (id == DOMID_SELF || id == self->id) {
         return self;
     }
-    return is_privileged(self) ? domain_lookup(id) : NULL;
+    return domain_lookup(id);
+}
+
+static bool may_control(const struct domain *self, const struct domain *t)
+{
+    return t == self || is_privileged(self);
 }
 
 static long op_alloc_unbound(struct domain *d, struct evtchn_alloc_unbound *a)
 {
-    struct domain *owner = a->dom == DOMID_SELF || a->dom == d->id ? d : NULL;
+    struct domain *owner = resolve(d, a->dom);
     domid_t remote = a->remote_dom == DOMID_SELF ? d->id : a->remote_dom;
 
     if (!owner) {
-        owner = is_privileged(d) ? domain_lookup(a->dom) : NULL;
-        if (!owner) {
-            return is_privileged(d) ? -ESRCH : -EPERM;
-        }
+        return -ESRCH;
     }
-    return evtchn_alloc_unbound_port(owner, remote, &a->port);
+    return alloc_unbound(owner, remote, may_control(d, owner), &a->port);
 }
 
 static long op_bind_interdomain(struct domain *d, struct evtchn_bind_interdomain *b)
@@ -319,19 +358,19 @@ static long op_bind_interdomain(struct domain *d, struct evtchn_bind_interdomain
 
 static long op_bind_virq(struct domain *d, struct evtchn_bind_virq *b)
 {
-    int kind = virq_kind(b->virq);
     struct vcpu *v;
     unsigned long flags;
     int rc;
 
-    if (kind == 0) {
+    if (b->virq >= NR_VIRQS) {
+        return -EINVAL;
+    }
+    /* Global VIRQs are bound on vCPU 0 (and moved with bind_vcpu): checked before the vCPU. */
+    if (virq_is_global(b->virq) && b->vcpu != 0) {
         return -EINVAL;
     }
     if (b->vcpu >= MAX_VCPUS || !(v = d->vcpus[b->vcpu])) {
         return -ENOENT;
-    }
-    if (kind == 2 && b->vcpu != 0) {
-        return -EINVAL;     /* global VIRQs are bound on vCPU 0 and moved with bind_vcpu */
     }
     flags = spin_lock_irqsave(&evtchn_lock);
     if (v->virq_to_evtchn[b->virq]) {
@@ -401,15 +440,16 @@ static long op_status(struct domain *d, struct evtchn_status *s)
     struct evtchn *c;
 
     if (!t) {
-        return is_privileged(d) ? -ESRCH : -EPERM;
+        return -ESRCH;
     }
     flags = spin_lock_irqsave(&evtchn_lock);
     c = port_ptr(t, s->port);
-    if (!c) {
+    if (!c || !may_control(d, t)) {
+        /* As Xen: a bad port is -EINVAL even in a domain we may not look at. */
         spin_unlock_irqrestore(&evtchn_lock, flags);
-        return -EINVAL;
+        return c ? -EPERM : -EINVAL;
     }
-    memset(&s->u, 0, sizeof(s->u));
+    /* Only the union member of the state is written; the rest is the caller's, as on Xen. */
     s->vcpu = c->notify_vcpu;
     switch (c->state) {
     case ECS_FREE:
@@ -432,6 +472,7 @@ static long op_status(struct domain *d, struct evtchn_status *s)
     case ECS_XEN:
         s->status = EVTCHNSTAT_interdomain;     /* its backend is the hypervisor */
         s->u.interdomain.dom = DOMID_XEN;
+        s->u.interdomain.port = 0;
         break;
     default:
         s->status = EVTCHNSTAT_ipi;
@@ -452,7 +493,7 @@ static long op_bind_vcpu(struct domain *d, evtchn_port_t p, uint32_t vcpu)
     } else if (!c) {
         rc = -EINVAL;
     } else if (c->state == ECS_UNBOUND || c->state == ECS_INTERDOMAIN ||
-               (c->state == ECS_VIRQ && virq_kind(c->u.virq) == 2)) {
+               (c->state == ECS_VIRQ && virq_is_global(c->u.virq))) {
         c->notify_vcpu = (uint16_t)vcpu;
     } else {
         rc = -EINVAL;   /* per-vCPU VIRQs and IPIs stay where they were bound */
@@ -461,30 +502,54 @@ static long op_bind_vcpu(struct domain *d, evtchn_port_t p, uint32_t vcpu)
     return rc;
 }
 
+/*
+ * As Xen's 2-level unmask: a port outside the allocated buckets is -EINVAL;
+ * a free port (or port 0) is accepted and left alone, mask bit included; a
+ * port in use has its mask cleared and is re-raised only if it was masked
+ * and is pending.
+ */
 static long op_unmask(struct domain *d, evtchn_port_t p)
 {
     struct shared_info *si = d->shared_info;
-    struct evtchn *c;
+    unsigned long flags = spin_lock_irqsave(&evtchn_lock);
+    struct evtchn *c = port_ptr(d, p);
+    long rc = 0;
 
-    if (p >= d->max_evtchns) {
-        return -EINVAL;
+    if (!c) {
+        rc = -EINVAL;
+    } else if (port_in_use(c) && test_and_clear(&si->evtchn_mask[p / 64], p % 64) &&
+               test_bit(&si->evtchn_pending[p / 64], p % 64)) {
+        struct vcpu *v = c->notify_vcpu < MAX_VCPUS ? d->vcpus[c->notify_vcpu] : NULL;
+        if (v || (v = d->vcpus[0])) {
+            mark_vcpu_pending(v, p);
+        }
     }
-    clear_bit(&si->evtchn_mask[p / 64], p % 64);
-    c = port_ptr(d, p);
-    if (test_bit(&si->evtchn_pending[p / 64], p % 64)) {
-        struct vcpu *v = c && c->notify_vcpu < MAX_VCPUS ? d->vcpus[c->notify_vcpu] : NULL;
-        mark_vcpu_pending(v ? v : d->vcpus[0], p);
-    }
-    return 0;
+    spin_unlock_irqrestore(&evtchn_lock, flags);
+    return rc;
 }
 
-static long op_reset(struct domain *d, domid_t dom)
+/*
+ * reset (and reset_cont, Xen's continuation of it, which nothing here
+ * issues: called directly it finds no reset under way, -EBUSY). As Xen:
+ * the domain (-ESRCH), the caller's right (-EPERM), then another domain
+ * must be paused by the toolstack (-EINVAL).
+ */
+static long op_reset(struct domain *d, domid_t dom, bool cont)
 {
     struct domain *t = resolve(d, dom);
     unsigned long flags;
 
     if (!t) {
-        return is_privileged(d) ? -ESRCH : -EPERM;
+        return -ESRCH;
+    }
+    if (!may_control(d, t)) {
+        return -EPERM;
+    }
+    if (t != d && !t->ctl_pause) {
+        return -EINVAL;
+    }
+    if (cont) {
+        return -EBUSY;
     }
     flags = spin_lock_irqsave(&evtchn_lock);
     for (evtchn_port_t p = 1; p < t->max_evtchns; p++) {
@@ -496,6 +561,47 @@ static long op_reset(struct domain *d, domid_t dom)
     spin_unlock_irqrestore(&evtchn_lock, flags);
     return 0;
 }
+
+/*
+ * The FIFO ABI is not built. init_control still refuses what Xen refuses,
+ * in Xen's order: no such vCPU (-ENOENT), a control block that crosses the
+ * page end or is not 8-byte aligned, or a frame that is not one of ours we
+ * could write (-EINVAL). A well-formed request, which would switch a Xen
+ * domain to FIFO, gets -ENOSYS: guests then stay with the 2-level ABI.
+ */
+static long op_init_control(struct domain *d, const struct evtchn_init_control *ic)
+{
+    const struct page_info *pg;
+
+    if (ic->vcpu >= MAX_VCPUS || !d->vcpus[ic->vcpu]) {
+        return -ENOENT;
+    }
+    if (ic->offset > PAGE_SIZE - sizeof(struct evtchn_fifo_control_block) || (ic->offset & 7)) {
+        return -EINVAL;
+    }
+    if (ic->control_gfn >= frame_table_size || !mfn_valid((mfn_t)ic->control_gfn)) {
+        return -EINVAL;
+    }
+    pg = mfn_to_page((mfn_t)ic->control_gfn);
+    if (pg->owner != d->id || !(pg->flags & PGF_ALLOC_REF) ||
+        (pg->type_count && pg->type != PGT_WRITABLE)) {
+        return -EINVAL;
+    }
+    return -ENOSYS;
+}
+
+/* 2-level ports have no priority: a bad port is -EINVAL, any other -ENOSYS (as Xen). */
+static long op_set_priority(struct domain *d, evtchn_port_t p)
+{
+    unsigned long flags = spin_lock_irqsave(&evtchn_lock);
+    long rc = port_ptr(d, p) ? -ENOSYS : -EINVAL;
+
+    spin_unlock_irqrestore(&evtchn_lock, flags);
+    return rc;
+}
+
+/* Xen's continuation of EVTCHNOP_reset (not in the public header). */
+#define EVTCHNOP_reset_cont 14
 
 /* Copy the argument in, run the op, copy it back on success. */
 #define WITH_ARG(type, call)                                                 \
@@ -516,7 +622,8 @@ long do_event_channel_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, u
 {
     struct domain *d = current_vcpu()->domain;
 
-    switch (cmd) {
+    /* Xen takes the command as a C int: the upper half of the register is not looked at. */
+    switch ((uint32_t)cmd) {
     case EVTCHNOP_alloc_unbound:
         WITH_ARG(struct evtchn_alloc_unbound, op_alloc_unbound(d, &a));
     case EVTCHNOP_bind_interdomain:
@@ -560,15 +667,37 @@ long do_event_channel_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, u
         }
         return op_unmask(d, u.port);
     }
-    case EVTCHNOP_reset: {
+    case EVTCHNOP_reset:
+    case EVTCHNOP_reset_cont: {
         struct evtchn_reset r;
         if (copy_from_guest(&r, arg, sizeof(r))) {
             return -EFAULT;
         }
-        return op_reset(d, r.dom);
+        return op_reset(d, r.dom, (uint32_t)cmd == EVTCHNOP_reset_cont);
+    }
+    case EVTCHNOP_init_control: {
+        struct evtchn_init_control ic;
+        if (copy_from_guest(&ic, arg, sizeof(ic))) {
+            return -EFAULT;
+        }
+        return op_init_control(d, &ic);
+    }
+    case EVTCHNOP_expand_array: {
+        struct evtchn_expand_array ea;
+        if (copy_from_guest(&ea, arg, sizeof(ea))) {
+            return -EFAULT;
+        }
+        return -EOPNOTSUPP;     /* as Xen for a domain that has not set up FIFO */
+    }
+    case EVTCHNOP_set_priority: {
+        struct evtchn_set_priority sp;
+        if (copy_from_guest(&sp, arg, sizeof(sp))) {
+            return -EFAULT;
+        }
+        return op_set_priority(d, sp.port);
     }
     default:
-        /* bind_pirq (no device interrupts for guests yet) and the FIFO ABI. */
+        /* bind_pirq: no device interrupts for guests yet. */
         return -ENOSYS;
     }
 }

@@ -4,6 +4,16 @@
  * or GTF_writing set meanwhile) or a frame of the caller's own, named with
  * DOMID_SELF. The copy goes through the hypervisor's mapping of machine
  * memory and stays within one page on both sides.
+ *
+ * The checks run in the order Debian's Xen 4.17.7 (the oracle) makes them,
+ * so an op with several faults gets the status Xen gives it: both domains
+ * are looked up (bad_domain); then the source is claimed, then the
+ * destination, each as a frame (the side must say DOMID_SELF, even the
+ * caller's own id is permission_denied; then the page must be the caller's,
+ * bad_page) or a grant (the pin's checks); the destination's frame must
+ * take the writable type (general_error); last the ranges (bad_copy_arg).
+ * Length 0 is not special: every check is made, nothing is copied (Xen 4.19
+ * skips such ops, 4.17 does not).
  */
 #include <hv/errno.h>
 #include <hv/frame.h>
@@ -21,7 +31,8 @@ struct copy_buf {
     bool readonly;
 };
 
-/* The domain a copy names: DOMID_SELF or any existing domain (Xen's any_id). */
+/* The domain a copy names: DOMID_SELF or any existing domain (Xen's any_id);
+ * the reserved ids (DOMID_XEN, DOMID_IO, ...) name none. */
 static struct domain *copy_domain(struct domain *cur, domid_t id)
 {
     return id == DOMID_SELF ? cur : domain_lookup(id);
@@ -44,7 +55,10 @@ static int copy_claim(struct domain *ld, struct domain *rd, const struct gnttab_
         b->gt = rd->grant_table;
         b->ref = p->u.ref;
     } else {
-        /* Only DOMID_SELF reaches here: the frame must be the caller's own. */
+        /* Only DOMID_SELF may name a frame; the frame must be the caller's own. */
+        if (p->domid != DOMID_SELF) {
+            return GNTST_permission_denied;
+        }
         if (!gnttab_frame_get(p->u.gmfn, ld->id)) {
             return GNTST_bad_page;
         }
@@ -73,7 +87,7 @@ static void copy_release(struct copy_buf *b)
     }
 }
 
-/* One copy, checked in Xen's order so the status is the one Xen reports. */
+/* One copy, checked in Xen's order (see the top) so the status is Xen's. */
 static int copy_one(struct domain *ld, const struct gnttab_copy *op)
 {
     bool src_gref = op->flags & GNTCOPY_source_gref, dst_gref = op->flags & GNTCOPY_dest_gref;
@@ -82,25 +96,10 @@ static int copy_one(struct domain *ld, const struct gnttab_copy *op)
     unsigned long irq;
     int rc;
 
-    if (op->len == 0) {
-        return GNTST_okay;
-    }
-    /* Only grants may name another domain's memory. */
-    if (!src_gref && op->source.domid != DOMID_SELF) {
-        return GNTST_permission_denied;
-    }
     irq = spin_lock_irqsave(&gnttab_lock);
     sd = copy_domain(ld, op->source.domid);
-    if (!sd) {
-        rc = GNTST_bad_domain;
-        goto out;
-    }
-    if (!dst_gref && op->dest.domid != DOMID_SELF) {
-        rc = GNTST_permission_denied;
-        goto out;
-    }
     dd = copy_domain(ld, op->dest.domid);
-    if (!dd) {
+    if (!sd || !dd) {
         rc = GNTST_bad_domain;
         goto out;
     }
@@ -111,7 +110,7 @@ static int copy_one(struct domain *ld, const struct gnttab_copy *op)
     if (rc == GNTST_okay) {
         if (op->source.offset + op->len > PAGE_SIZE || op->dest.offset + op->len > PAGE_SIZE) {
             rc = GNTST_bad_copy_arg;
-        } else {
+        } else if (op->len) {
             memmove((char *)mfn_to_virt(dst.mfn) + op->dest.offset,
                     (const char *)mfn_to_virt(src.mfn) + op->source.offset, op->len);
         }

@@ -4,6 +4,7 @@
  * run, so the machine powers off cleanly.
  */
 #include <hv/arch.h>
+#include <hv/console_io.h>
 #include <hv/frame.h>
 #include <hv/heap.h>
 #include <hv/lib.h>
@@ -95,6 +96,7 @@ void hv_main(const struct boot_info *bi)
         log_info("No dom0 kernel module was given: nothing to run, powering off.\n");
         machine_shutdown(SHUTDOWN_POWEROFF);
     }
+    console_input_start();
     arch_start_domains(bi);
     panic("no domain could be started from the boot modules");
 }

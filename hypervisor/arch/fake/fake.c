@@ -196,6 +196,17 @@ void fake_console_clear(void)
     fake_console[0] = '\0';
 }
 
+char fake_console_input[256];
+size_t fake_console_input_len, fake_console_input_pos;
+
+int arch_console_getc(void)
+{
+    if (fake_console_input_pos >= fake_console_input_len) {
+        return -1;
+    }
+    return (unsigned char)fake_console_input[fake_console_input_pos++];
+}
+
 void arch_console_write(const char *s, size_t len)
 {
     size_t room = sizeof(fake_console) - 1 - fake_console_len;

@@ -14,6 +14,8 @@
 #define UART_MCR 4
 #define UART_LSR 5
 #define UART_LSR_THRE 0x20
+#define UART_LSR_DR 0x01            /* a received byte is waiting */
+#define UART_RBR 0
 
 static bool serial_ready;
 
@@ -24,7 +26,11 @@ void serial_init(void)
     outb(COM1 + 0, 0x01);           /* 115200 baud */
     outb(COM1 + 1, 0x00);
     outb(COM1 + UART_LCR, 0x03);    /* 8N1 */
-    outb(COM1 + UART_FCR, 0xc7);    /* FIFOs on, cleared */
+    /*
+     * The FIFO control register is left alone: switching the FIFOs on or
+     * off empties them, losing what was typed before boot. Polling drains
+     * the receiver either way (each read lets the next byte in).
+     */
     outb(COM1 + UART_MCR, 0x0b);
     serial_ready = true;
 }
@@ -54,4 +60,12 @@ void serial_write(const char *s, size_t len)
 void arch_console_write(const char *s, size_t len)
 {
     serial_write(s, len);
+}
+
+int arch_console_getc(void)
+{
+    if (!serial_ready || !(inb(COM1 + UART_LSR) & UART_LSR_DR)) {
+        return -1;
+    }
+    return inb(COM1 + UART_RBR);
 }

@@ -19,6 +19,8 @@ unsigned int arch_cpu_id(void);
 
 /* Raw console output, usable from any context including the fault path. */
 void arch_console_write(const char *s, size_t len);
+/* One byte of console input if one is waiting, else -1 (polled). */
+int arch_console_getc(void);
 
 /* Stop every other CPU (panic path); must not wait on locks. */
 void arch_stop_other_cpus(void);

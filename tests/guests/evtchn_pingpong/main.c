@@ -74,7 +74,7 @@ void test_main(void)
         CHECK_EQ(hypercall_event_channel_op(EVTCHNOP_alloc_unbound, &a), 0);
         port = a.port;
         evtchn_mask(port);
-        /* Wait until the peer has bound it (the binding raises our end once). */
+        /* Wait for the peer: once bound it sends on the channel (binding raises only its own end). */
         wait_port(port);
         st.port = port;
         CHECK_EQ(hypercall_event_channel_op(EVTCHNOP_status, &st), 0);

@@ -1,6 +1,7 @@
 /*
  * Grant tables (common/grant_table*.c), part 2: GNTTABOP_copy in both
- * directions and between two grants with every refusal Xen makes; batches
+ * directions and between two grants with every refusal Xen makes, in Xen
+ * 4.17's order when an op has several faults, length 0 included; batches
  * whose middle element is bad; faulting arrays; continuation of long
  * batches; and domains dying with grants mapped, in both directions.
  */
@@ -164,8 +165,6 @@ static void copy_refusals(void **state)
     expect_copy_refused(t_d2, cp(SRC, 1, 20, 0, DOMID_SELF, b, 4096, 1), GNTST_bad_copy_arg);
     expect_copy_refused(t_d2, cp(SRC, 1, 20, 0xffff, DOMID_SELF, b, 0, 0xffff),
                         GNTST_bad_copy_arg);
-    /* Length 0 does nothing and succeeds, whatever else the op says (Xen). */
-    expect_copy_refused(t_d2, cp(SRC | DST, 77, 5000, 0xffff, 99, 5000, 0xffff, 0), GNTST_okay);
     /* The sub_page flag is v2's: a v1 copy ignores it, a map refuses it. */
     assert_int_equal(t_copy(t_d2, cp(SRC, 1, 25, 0, DOMID_SELF, b, 0, 8)), GNTST_okay);
     assert_int_equal(t_flags(t_d1, 25), T_PERMIT | GTF_sub_page);
@@ -201,6 +200,108 @@ static void copy_while_mapped_and_after_end(void **state)
     /* Access ended: copies in either direction are refused. */
     expect_copy_refused(t_d2, cp(SRC, 1, 30, 0, DOMID_SELF, b, 0, 8), GNTST_general_error);
     expect_copy_refused(t_d2, cp(DST, DOMID_SELF, b, 0, 1, 30, 0, 8), GNTST_general_error);
+}
+
+/*
+ * Which status an op with several faults gets: Xen 4.17's order. Both
+ * domains first, then the source (frame: DOMID_SELF, then ownership; grant:
+ * the pin), then the destination the same way, then the ranges.
+ */
+static void copy_check_order(void **state)
+{
+    mfn_t a = t_alloc(t_d1), b = t_alloc(t_d2), c = t_alloc(t_d2), pt = t_alloc(t_d2);
+
+    (void)state;
+    mfn_to_page(pt)->type = PGT_L1;
+    mfn_to_page(pt)->type_count = 1;
+    t_grant(t_d1, 20, 2, a, T_PERMIT);
+    t_grant(t_d1, 21, 2, a, T_PERMIT | GTF_readonly);
+    t_grant(t_d1, 22, 2, a, 0);                             /* not granted */
+    /* A frame side naming no domain: the lookup comes first. */
+    expect_copy_refused(t_d2, cp(0, 77, b, 0, DOMID_SELF, c, 0, 8), GNTST_bad_domain);
+    expect_copy_refused(t_d2, cp(0, DOMID_XEN, b, 0, DOMID_SELF, c, 0, 8), GNTST_bad_domain);
+    expect_copy_refused(t_d2, cp(0, DOMID_IO, b, 0, DOMID_SELF, c, 0, 8), GNTST_bad_domain);
+    expect_copy_refused(t_d2, cp(SRC, 1, 20, 0, 77, c, 0, 8), GNTST_bad_domain);
+    /* Both domains before either side's checks. */
+    expect_copy_refused(t_d2, cp(DST, 2, b, 0, 77, 20, 0, 8), GNTST_bad_domain);
+    expect_copy_refused(t_d2, cp(0, DOMID_SELF, a, 0, 77, c, 0, 8), GNTST_bad_domain);
+    expect_copy_refused(t_d2, cp(SRC | DST, 77, 5000, 0, 1, 5000, 0, 8), GNTST_bad_domain);
+    expect_copy_refused(t_d2, cp(SRC | DST, 1, 5000, 0, 77, 5000, 0, 8), GNTST_bad_domain);
+    /* The source before the destination's DOMID_SELF check. */
+    expect_copy_refused(t_d2, cp(SRC, 1, 5000, 0, 2, c, 0, 8), GNTST_bad_gntref);
+    expect_copy_refused(t_d2, cp(SRC, 1, 22, 0, 2, c, 0, 8), GNTST_general_error);
+    expect_copy_refused(t_d2, cp(0, DOMID_SELF, a, 0, 2, c, 0, 8), GNTST_bad_page);
+    /* A frame side's DOMID_SELF check before its page and before the destination. */
+    expect_copy_refused(t_d2, cp(0, 2, a, 0, DOMID_SELF, c, 0, 8), GNTST_permission_denied);
+    expect_copy_refused(t_d2, cp(0, 2, b, 0, DOMID_SELF, a, 0, 8), GNTST_permission_denied);
+    expect_copy_refused(t_d2, cp(DST, 2, b, 0, 1, 5000, 0, 8), GNTST_permission_denied);
+    expect_copy_refused(t_d2, cp(0, DOMID_SELF, b, 0, 2, a, 0, 8), GNTST_permission_denied);
+    /* The source grant, pinned, is let go when the destination is refused. */
+    expect_copy_refused(t_d2, cp(SRC, 1, 20, 0, 2, c, 0, 8), GNTST_permission_denied);
+    expect_copy_refused(t_d2, cp(SRC, 1, 20, 0, DOMID_SELF, a, 0, 8), GNTST_bad_page);
+    expect_copy_refused(t_d2, cp(SRC | DST, 1, 20, 0, 1, 5000, 0, 8), GNTST_bad_gntref);
+    expect_copy_refused(t_d2, cp(SRC | DST, 1, 20, 0, 1, 21, 0, 8), GNTST_general_error);
+    /* Two bad grants: the source's status. */
+    expect_copy_refused(t_d2, cp(SRC | DST, 1, 5000, 0, 1, 22, 0, 8), GNTST_bad_gntref);
+    expect_copy_refused(t_d2, cp(SRC | DST, 1, 22, 0, 1, 5000, 0, 8), GNTST_general_error);
+    /* Every side's check before the ranges. */
+    expect_copy_refused(t_d2, cp(SRC, 1, 22, 4000, DOMID_SELF, c, 0, 200), GNTST_general_error);
+    expect_copy_refused(t_d2, cp(0, 2, b, 4000, DOMID_SELF, c, 0, 200), GNTST_permission_denied);
+    expect_copy_refused(t_d2, cp(0, DOMID_SELF, b, 0, DOMID_SELF, pt, 4000, 200),
+                        GNTST_general_error);
+    expect_copy_refused(t_d2, cp(SRC, 77, 20, 4000, DOMID_SELF, c, 0, 200), GNTST_bad_domain);
+    T_FRAME(a, 1, PGT_NONE, 0);
+    T_FRAME(pt, 1, PGT_L1, 1);
+    mfn_to_page(pt)->type = PGT_NONE;
+    mfn_to_page(pt)->type_count = 0;
+}
+
+/* Length 0 copies nothing but is checked like any other op (Xen 4.17; 4.19 skips it). */
+static void copy_len0(void **state)
+{
+    mfn_t a = t_alloc(t_d1), b = t_alloc(t_d2), c = t_alloc(t_d2), pt = t_alloc(t_d2);
+
+    (void)state;
+    t_fill(a, 17);
+    t_fill(b, 19);
+    mfn_to_page(pt)->type = PGT_L1;
+    mfn_to_page(pt)->type_count = 1;
+    t_grant(t_d1, 20, 2, a, T_PERMIT);
+    t_grant(t_d1, 21, 2, a, T_PERMIT | GTF_readonly);
+    t_grant(t_d1, 22, 2, a, 0);
+    /* Good ops: okay, nothing written, nothing left pinned or referenced. */
+    expect_copy_refused(t_d2, cp(SRC, 1, 20, 0, DOMID_SELF, c, 0, 0), GNTST_okay);
+    expect_copy_refused(t_d2, cp(DST, DOMID_SELF, b, 0, 1, 20, 0, 0), GNTST_okay);
+    expect_copy_refused(t_d2, cp(SRC | DST, 1, 21, 100, 1, 20, 200, 0), GNTST_okay);
+    expect_copy_refused(t_d2, cp(0, DOMID_SELF, b, 0, DOMID_SELF, c, 0, 0), GNTST_okay);
+    /* Reading a page table is fine with any length. */
+    expect_copy_refused(t_d2, cp(0, DOMID_SELF, pt, 0, DOMID_SELF, c, 0, 0), GNTST_okay);
+    /* An offset at the very end of the page is within it. */
+    expect_copy_refused(t_d2, cp(SRC, 1, 20, PAGE_SIZE, DOMID_SELF, c, PAGE_SIZE, 0),
+                        GNTST_okay);
+    /* Every refusal a longer op gets. */
+    expect_copy_refused(t_d2, cp(SRC, 77, 20, 0, DOMID_SELF, c, 0, 0), GNTST_bad_domain);
+    expect_copy_refused(t_d2, cp(DST, DOMID_SELF, b, 0, 77, 20, 0, 0), GNTST_bad_domain);
+    expect_copy_refused(t_d2, cp(SRC, 1, 5000, 0, DOMID_SELF, c, 0, 0), GNTST_bad_gntref);
+    expect_copy_refused(t_d2, cp(SRC, 1, 22, 0, DOMID_SELF, c, 0, 0), GNTST_general_error);
+    expect_copy_refused(t_d2, cp(DST, DOMID_SELF, b, 0, 1, 21, 0, 0), GNTST_general_error);
+    expect_copy_refused(t_d2, cp(0, 2, b, 0, DOMID_SELF, c, 0, 0), GNTST_permission_denied);
+    expect_copy_refused(t_d2, cp(0, DOMID_SELF, b, 0, 2, c, 0, 0), GNTST_permission_denied);
+    expect_copy_refused(t_d2, cp(0, DOMID_SELF, a, 0, DOMID_SELF, c, 0, 0), GNTST_bad_page);
+    expect_copy_refused(t_d2, cp(0, DOMID_SELF, b, 0, DOMID_SELF, pt, 0, 0), GNTST_general_error);
+    expect_copy_refused(t_d2, cp(0, DOMID_SELF, b, PAGE_SIZE + 1, DOMID_SELF, c, 0, 0),
+                        GNTST_bad_copy_arg);
+    expect_copy_refused(t_d2, cp(SRC, 1, 20, 0, DOMID_SELF, c, 0xffff, 0), GNTST_bad_copy_arg);
+    /* The side checks before the range, as for longer ops. */
+    expect_copy_refused(t_d2, cp(0, DOMID_SELF, b, 0, DOMID_SELF, pt, PAGE_SIZE + 1, 0),
+                        GNTST_general_error);
+    expect_copy_refused(t_d2, cp(SRC | DST, 77, 5000, 0xffff, 99, 5000, 0xffff, 0),
+                        GNTST_bad_domain);
+    assert_int_equal(t_flags(t_d1, 20), T_PERMIT);
+    T_FRAME(a, 1, PGT_NONE, 0);
+    T_FRAME(pt, 1, PGT_L1, 1);
+    mfn_to_page(pt)->type = PGT_NONE;
+    mfn_to_page(pt)->type_count = 0;
 }
 
 /* ------------------------------------------------------------ batches */
@@ -495,6 +596,8 @@ int main(void)
         T_TEST(copy_to_grant),
         T_TEST(copy_between_two_grants),
         T_TEST(copy_refusals),
+        T_TEST(copy_check_order),
+        T_TEST(copy_len0),
         T_TEST(copy_while_mapped_and_after_end),
         T_TEST(map_batch_with_bad_middle),
         T_TEST(copy_batch_with_bad_middle),

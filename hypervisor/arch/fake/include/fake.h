@@ -18,6 +18,9 @@ extern s_time_t fake_now;
 extern uint32_t fake_tlb_clock;
 extern unsigned int fake_tlb_flushes;
 extern char fake_console[8192];
+/* Console input arch_console_getc() hands out, from _pos up to _len. */
+extern char fake_console_input[256];
+extern size_t fake_console_input_len, fake_console_input_pos;
 extern size_t fake_console_len;
 void fake_console_clear(void);
 
