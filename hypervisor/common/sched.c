@@ -26,10 +26,6 @@ void sched_vcpu_init(struct vcpu *v, unsigned int cpu, unsigned int weight)
     v->sched.queued = false;
 }
 
-bool vcpu_runnable(const struct vcpu *v)
-{
-    return v->sched.state == VCPU_RUNNABLE && v->sched.pause_count == 0;
-}
 
 /* The least virtual time among runnable vCPUs on q (0 if none). */
 static uint64_t min_vtime(const struct runqueue *q)

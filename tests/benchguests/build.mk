@@ -52,6 +52,38 @@ $(BENCHGUEST_FLOOR): $(BENCHGUEST_DIR)/floor.elf
 	@echo "  OBJCOPY $@"
 	$(Q)$(OBJCOPY) -O binary $< $@
 
+# Event channels and grant tables (tests/bench/evtchn_gnttab):
+#   $(BUILD)/tests/benchguests/evgnt.elf        the benchmark guest (Xenolith and Xen 4.17;
+#                                               with peer=N, the two-domain ping-pong)
+#   $(BUILD)/tests/benchguests/evgnt_floor.bin  its bare-metal floor: the PV floor's
+#                                               head.S and linker script, its own C
+BENCHGUEST_EVGNT       := $(BENCHGUEST_DIR)/evgnt.elf
+BENCHGUEST_EVGNT_FLOOR := $(BENCHGUEST_DIR)/evgnt_floor.bin
+BENCH_TARGETS          += $(BENCHGUEST_EVGNT) $(BENCHGUEST_EVGNT_FLOOR)
+bench-guests: $(BENCHGUEST_EVGNT) $(BENCHGUEST_EVGNT_FLOOR)
+
+BENCHGUEST_EVGNT_SRCS := $(sort $(wildcard tests/benchguests/evgnt/*.c tests/benchguests/evgnt/*.S))
+BENCHGUEST_EVGNT_OBJS := $(patsubst %,$(BUILD)/%.o,$(BENCHGUEST_EVGNT_SRCS))
+
+$(BENCHGUEST_EVGNT): $(BENCHGUEST_EVGNT_OBJS) $(GUEST_RT_OBJS) $(GUEST_RT_LDS)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(LD) $(GUEST_RT_LDFLAGS) -T $(GUEST_RT_LDS) $(BENCHGUEST_EVGNT_OBJS) $(GUEST_RT_OBJS) -o $@
+
+BENCHGUEST_EVGNT_FLOOR_SRCS := $(sort $(wildcard tests/benchguests/evgnt_floor/*.c tests/benchguests/evgnt_floor/*.S))
+BENCHGUEST_EVGNT_FLOOR_OBJS := $(BUILD)/tests/benchguests/floor/head.S.o \
+                               $(patsubst %,$(BUILD)/%.o,$(BENCHGUEST_EVGNT_FLOOR_SRCS))
+
+$(BENCHGUEST_DIR)/evgnt_floor.elf: $(BENCHGUEST_EVGNT_FLOOR_OBJS) $(BENCHGUEST_FLOOR_RT) tests/benchguests/floor/floor.lds
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(LD) $(GUEST_RT_LDFLAGS) -T tests/benchguests/floor/floor.lds \
+		$(BENCHGUEST_EVGNT_FLOOR_OBJS) $(BENCHGUEST_FLOOR_RT) -o $@
+
+$(BENCHGUEST_EVGNT_FLOOR): $(BENCHGUEST_DIR)/evgnt_floor.elf
+	@echo "  OBJCOPY $@"
+	$(Q)$(OBJCOPY) -O binary $< $@
+
 $(BUILD)/tests/benchguests/%.c.o: tests/benchguests/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"

@@ -2,23 +2,36 @@
 ;
 ; size_t raw_copy_guest(void *dst, const void *src, size_t len)
 ; Returns the number of bytes NOT copied: 0 on success. A fault inside the
-; copy is caught by the exception table entry below; do_trap resumes at the
-; fixup, where rcx still holds the bytes left.
+; copy is caught by the exception table entries below; do_trap resumes at
+; the fixup, which counts what was left from rcx.
 
 default rel
 
+; Whole quadwords first: an emulated rep movsb costs one step per byte.
 section .text
 global raw_copy_guest
 raw_copy_guest:
     mov rcx, rdx
-.copy:
+    shr rcx, 3
+.copyq:
+    rep movsq
+    mov rcx, rdx
+    and rcx, 7
+.copyb:
     rep movsb
 .done:
     mov rax, rcx
     ret
+.fixq:                          ; rcx quadwords and the tail were not copied
+    lea rax, [rcx * 8]
+    and rdx, 7
+    add rax, rdx
+    ret
 
 section .ex_table progbits alloc noexec nowrite align=8
-    dq .copy - $
+    dq .copyq - $
+    dq .fixq - $
+    dq .copyb - $
     dq .done - $
 
 ; long pv_load_segment(unsigned int which, uint16_t sel)

@@ -55,6 +55,12 @@ struct vcpu {
     struct arch_vcpu arch;
 };
 
+/* Neither blocked nor offline, and nobody holds it paused. */
+static inline bool vcpu_runnable(const struct vcpu *v)
+{
+    return v->sched.state == VCPU_RUNNABLE && v->sched.pause_count == 0;
+}
+
 struct domain {
     domid_t id;
     char name[DOMAIN_NAME_MAX];

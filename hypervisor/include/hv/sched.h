@@ -48,7 +48,7 @@ void vcpu_wake(struct vcpu *v);              /* blocked -> runnable (an event ar
 void vcpu_yield(struct vcpu *v);
 void vcpu_pause(struct vcpu *v);
 void vcpu_unpause(struct vcpu *v);
-bool vcpu_runnable(const struct vcpu *v);
+/* vcpu_runnable(v): hv/domain.h (inline: every exit to a guest asks). */
 
 /*
  * Decide what runs on cpu now: curr keeps the CPU until its slice ends or
