@@ -36,7 +36,7 @@ $(HV_OUT)/%.o: %.c | $(HV_OUT)/asm-offsets.inc
 $(HV_OUT)/%.o: %.asm $(HV_OUT)/asm-offsets.inc
 	@mkdir -p $(@D)
 	@echo "  NASM    $<"
-	$(Q)$(NASM) $(NASMFLAGS) -I$(HV_OUT)/ -MD $(@:.o=.d) -o $@ $<
+	$(Q)$(NASM) $(NASMFLAGS) -I$(HV_OUT)/ -I$(HV_ARCH)/include/asm/ -MD $(@:.o=.d) -o $@ $<
 
 $(HV_OUT)/asm-offsets.inc: $(HV_ARCH)/asm-offsets.c
 	@mkdir -p $(@D)

@@ -7,6 +7,7 @@
 ; symbols. Offsets come from asm-offsets.inc, generated from asm/regs.h.
 
 %include "asm-offsets.inc"
+%include "gprs.inc"
 
 default rel
 extern do_trap
@@ -32,42 +33,14 @@ trap_stubs:
 align 16
 trap_common:
     cld
-    push rax
-    push rbx
-    push rcx
-    push rdx
-    push rsi
-    push rdi
-    push rbp
-    push r8
-    push r9
-    push r10
-    push r11
-    push r12
-    push r13
-    push r14
-    push r15
+    SAVE_GPRS
     mov rdi, rsp
     call do_trap
     test byte [rsp + REGS_CS], 3
     jnz return_to_guest         ; back to a guest: deliver what is pending first
 global trap_return
 trap_return:
-    pop r15
-    pop r14
-    pop r13
-    pop r12
-    pop r11
-    pop r10
-    pop r9
-    pop r8
-    pop rbp
-    pop rdi
-    pop rsi
-    pop rdx
-    pop rcx
-    pop rbx
-    pop rax
+    RESTORE_GPRS
     add rsp, REGS_RIP - REGS_VECTOR
     iretq
 

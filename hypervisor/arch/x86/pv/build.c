@@ -156,6 +156,16 @@ struct vcpu *pv_build_domain(const struct pv_build *p)
         log_err("%s: %s is not a usable PV kernel: %s\n", p->name, p->what, msg);
         return NULL;
     }
+    if (elf.p2m_base != PV_ELF_UNSET) {
+        /*
+         * INIT_P2M offers to take the p2m at the kernel's own address; a
+         * list in the bootstrap region is always accepted too, and is the
+         * one place the shared layout puts it (else nothing would hold it).
+         */
+        log_info("%s: the p2m goes in the bootstrap region, not at INIT_P2M %#llx\n", p->name,
+                 (unsigned long long)elf.p2m_base);
+        elf.p2m_base = PV_ELF_UNSET;
+    }
     struct pv_layout_request req = { .elf = &elf, .nr_pages = b.nr_pages,
                                      .initrd_len = p->initrd_len,
                                      .nr_extra_pages = p->console_ring ? 1 : 0 };

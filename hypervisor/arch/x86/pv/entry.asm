@@ -12,6 +12,7 @@
 ; hypercall return), else iretq.
 
 %include "asm-offsets.inc"
+%include "gprs.inc"
 
 default rel
 extern do_syscall
@@ -24,21 +25,7 @@ syscall_common:
     push qword 0                ; error code
     push qword 0x100            ; "vector": marks a SYSCALL frame
     cld
-    push rax
-    push rbx
-    push rcx
-    push rdx
-    push rsi
-    push rdi
-    push rbp
-    push r8
-    push r9
-    push r10
-    push r11
-    push r12
-    push r13
-    push r14
-    push r15
+    SAVE_GPRS
     xor ebp, ebp                ; ends backtraces at the guest boundary
     mov rdi, rsp
     call do_syscall
@@ -51,21 +38,7 @@ return_to_guest:
     call pv_exit_to_guest
     test al, al
     jnz .sysret
-    pop r15
-    pop r14
-    pop r13
-    pop r12
-    pop r11
-    pop r10
-    pop r9
-    pop r8
-    pop rbp
-    pop rdi
-    pop rsi
-    pop rdx
-    pop rcx
-    pop rbx
-    pop rax
+    RESTORE_GPRS
     add rsp, REGS_RIP - REGS_VECTOR
     iretq
 
@@ -73,21 +46,7 @@ return_to_guest:
     ; Interrupts stay off until sysretq; NMI and #MC use IST stacks, so the
     ; guest stack pointer in rsp for these two instructions is never used.
 .sysret:
-    pop r15
-    pop r14
-    pop r13
-    pop r12
-    pop r11
-    pop r10
-    pop r9
-    pop r8
-    pop rbp
-    pop rdi
-    pop rsi
-    pop rdx
-    pop rcx
-    pop rbx
-    pop rax
+    RESTORE_GPRS
     mov rsp, [rsp + REGS_RSP - REGS_VECTOR]
     o64 sysret
 
