@@ -62,23 +62,6 @@ void console_write(const char *s, size_t len)
     }
 }
 
-int vprintf(const char *fmt, va_list ap)
-{
-    char buf[512];
-    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-    console_write(buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
-    return n;
-}
-
-int printf(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vprintf(fmt, ap);
-    va_end(ap);
-    return n;
-}
-
 void panic(const char *fmt, ...)
 {
     va_list ap;

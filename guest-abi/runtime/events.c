@@ -29,6 +29,20 @@ long evtchn_close(uint32_t port)
     return hypercall_event_channel_op(EVTCHNOP_close, &c);
 }
 
+domid_t evtchn_self_domid(void)
+{
+    struct evtchn_alloc_unbound a = {.dom = DOMID_SELF, .remote_dom = DOMID_SELF};
+    struct evtchn_status st = {.dom = DOMID_SELF};
+
+    if (hypercall_event_channel_op(EVTCHNOP_alloc_unbound, &a))
+        panic("EVTCHNOP_alloc_unbound to ourselves failed");
+    st.port = a.port;
+    if (hypercall_event_channel_op(EVTCHNOP_status, &st))
+        panic("EVTCHNOP_status of port %u failed", a.port);
+    evtchn_close(a.port);
+    return st.u.unbound.dom;
+}
+
 long evtchn_unmask(uint32_t port)
 {
     struct evtchn_unmask u = {.port = port};

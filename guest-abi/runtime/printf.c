@@ -3,6 +3,11 @@
  * A small vsnprintf: %d %i %u %x %X %o %p %s %c %%, with the flags '-', '0',
  * '#', ' ', '+', a width and a precision (also '*'), and the length
  * modifiers hh h l ll z.  Output is always NUL-terminated when size > 0.
+ *
+ * printf and vprintf format into a bounded buffer and hand it to
+ * console_write(), which the image provides: console.c in a PV guest, a
+ * serial port in the bare-metal benchmark floors (which link this file and
+ * lib.c alone).
  */
 #include <rt/lib.h>
 #include <stdbool.h>
@@ -203,6 +208,23 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(buf, size, fmt, ap);
+    va_end(ap);
+    return n;
+}
+
+int vprintf(const char *fmt, va_list ap)
+{
+    char buf[512];
+    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+    console_write(buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+    return n;
+}
+
+int printf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vprintf(fmt, ap);
     va_end(ap);
     return n;
 }

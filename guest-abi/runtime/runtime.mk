@@ -2,6 +2,11 @@
 # events, time and test reporting for PV guest kernels (test guests now,
 # later dom0).  Included by tests/guests/build.mk.
 #
+# Every *.c and *.S here is part of it (GUEST_RT_SRCS below), among them
+# pt.c: page-table walks, single mmu_updates and access probes for guests
+# that work on their own page tables (declared in include/rt/pt.h, which a
+# guest includes itself: rt/runtime.h does not).
+#
 # Exports:
 #   GUEST_RT_CFLAGS   flags for C code linked with the runtime
 #   GUEST_RT_OBJS     the runtime's objects

@@ -20,6 +20,16 @@ include guest-abi/runtime/runtime.mk
 endif
 
 BENCHGUEST_DIR := $(BUILD)/tests/benchguests
+
+# Shared by the images (tests/benchguests/common/): bench.c runs and reports
+# a figure in every image; pv.c is the PV guests' side, floor.c the
+# bare-metal floors' (console, exit, syscall set-up); copy.c the memcpy
+# figures of the event-channel/grant guest and its floor.
+BENCHGUEST_COMMON_OBJS := $(BUILD)/tests/benchguests/common/bench.c.o
+BENCHGUEST_PV_COMMON   := $(BENCHGUEST_COMMON_OBJS) $(BUILD)/tests/benchguests/common/pv.c.o
+BENCHGUEST_FLOOR_COMMON := $(BENCHGUEST_COMMON_OBJS) $(BUILD)/tests/benchguests/common/floor.c.o
+# The memcpy_4k_* figures, in the event-channel/grant guest and its floor.
+BENCHGUEST_COPY        := $(BUILD)/tests/benchguests/common/copy.c.o
 BENCHGUEST_PV  := $(BENCHGUEST_DIR)/pv.elf
 BENCHGUEST_FLOOR := $(BENCHGUEST_DIR)/floor.bin
 BENCHGUESTS    := $(BENCHGUEST_PV) $(BENCHGUEST_FLOOR)
@@ -29,17 +39,17 @@ BENCH_TARGETS  += $(BENCHGUESTS)
 bench-guests: $(BENCHGUESTS)
 
 BENCHGUEST_PV_SRCS := $(sort $(wildcard tests/benchguests/pv/*.c tests/benchguests/pv/*.S))
-BENCHGUEST_PV_OBJS := $(patsubst %,$(BUILD)/%.o,$(BENCHGUEST_PV_SRCS))
+BENCHGUEST_PV_OBJS := $(patsubst %,$(BUILD)/%.o,$(BENCHGUEST_PV_SRCS)) $(BENCHGUEST_PV_COMMON)
 
 $(BENCHGUEST_PV): $(BENCHGUEST_PV_OBJS) $(GUEST_RT_OBJS) $(GUEST_RT_LDS)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
 	$(Q)$(LD) $(GUEST_RT_LDFLAGS) -T $(GUEST_RT_LDS) $(BENCHGUEST_PV_OBJS) $(GUEST_RT_OBJS) -o $@
 
-# The floor borrows the runtime's vsnprintf and string functions (plain C,
-# no hypercalls); its own console is COM1.
+# The floor borrows the runtime's printf and string functions (plain C, no
+# hypercalls); its own console_write is COM1 (common/floor.c).
 BENCHGUEST_FLOOR_SRCS := $(sort $(wildcard tests/benchguests/floor/*.c tests/benchguests/floor/*.S))
-BENCHGUEST_FLOOR_OBJS := $(patsubst %,$(BUILD)/%.o,$(BENCHGUEST_FLOOR_SRCS))
+BENCHGUEST_FLOOR_OBJS := $(patsubst %,$(BUILD)/%.o,$(BENCHGUEST_FLOOR_SRCS)) $(BENCHGUEST_FLOOR_COMMON)
 BENCHGUEST_FLOOR_RT   := $(BUILD)/guest-rt/$(GUEST_RT_DIR)/printf.c.o $(BUILD)/guest-rt/$(GUEST_RT_DIR)/lib.c.o
 
 $(BENCHGUEST_DIR)/floor.elf: $(BENCHGUEST_FLOOR_OBJS) $(BENCHGUEST_FLOOR_RT) tests/benchguests/floor/floor.lds
@@ -63,7 +73,8 @@ BENCH_TARGETS          += $(BENCHGUEST_EVGNT) $(BENCHGUEST_EVGNT_FLOOR)
 bench-guests: $(BENCHGUEST_EVGNT) $(BENCHGUEST_EVGNT_FLOOR)
 
 BENCHGUEST_EVGNT_SRCS := $(sort $(wildcard tests/benchguests/evgnt/*.c tests/benchguests/evgnt/*.S))
-BENCHGUEST_EVGNT_OBJS := $(patsubst %,$(BUILD)/%.o,$(BENCHGUEST_EVGNT_SRCS))
+BENCHGUEST_EVGNT_OBJS := $(patsubst %,$(BUILD)/%.o,$(BENCHGUEST_EVGNT_SRCS)) $(BENCHGUEST_PV_COMMON) \
+                         $(BENCHGUEST_COPY)
 
 $(BENCHGUEST_EVGNT): $(BENCHGUEST_EVGNT_OBJS) $(GUEST_RT_OBJS) $(GUEST_RT_LDS)
 	@mkdir -p $(@D)
@@ -72,7 +83,8 @@ $(BENCHGUEST_EVGNT): $(BENCHGUEST_EVGNT_OBJS) $(GUEST_RT_OBJS) $(GUEST_RT_LDS)
 
 BENCHGUEST_EVGNT_FLOOR_SRCS := $(sort $(wildcard tests/benchguests/evgnt_floor/*.c tests/benchguests/evgnt_floor/*.S))
 BENCHGUEST_EVGNT_FLOOR_OBJS := $(BUILD)/tests/benchguests/floor/head.S.o \
-                               $(patsubst %,$(BUILD)/%.o,$(BENCHGUEST_EVGNT_FLOOR_SRCS))
+                               $(patsubst %,$(BUILD)/%.o,$(BENCHGUEST_EVGNT_FLOOR_SRCS)) \
+                               $(BENCHGUEST_FLOOR_COMMON) $(BENCHGUEST_COPY)
 
 $(BENCHGUEST_DIR)/evgnt_floor.elf: $(BENCHGUEST_EVGNT_FLOOR_OBJS) $(BENCHGUEST_FLOOR_RT) tests/benchguests/floor/floor.lds
 	@mkdir -p $(@D)

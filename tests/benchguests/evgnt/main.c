@@ -50,19 +50,21 @@
  * measures a true two-domain round trip: the lower domid offers a channel,
  * the other binds it, and the lower one times send + SCHEDOP_poll until the
  * answer is pending (evtchn_pingpong_2dom), the other answering each ping.
+ *
+ * Running and reporting a figure, the null hypercall, hooking the L1 in and
+ * the memcpy loops are shared with tests/benchguests/pv and the floors:
+ * ../common/pv.h and bench.h.
  */
-#include <rt/runtime.h>
 #include <xen/grant_table.h>
+#include "../common/pv.h"
 
 const char test_title[] = "bench_evgnt: event-channel and grant-table costs (figures, not checks)";
 
-#define REPS       11
 #define NGNT       16u /* grants, granted frames, host-map slots */
 #define GREF0      8u  /* the first grant reference used (0-7 are reserved) */
 #define MAP_SLOT0  16u /* L1 index of the first host-map address */
 #define L1_ENTRIES 512u
 #define PTE_FLAGS  (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY)
-#define ADDR_MASK  UINT64_C(0x000ffffffffff000)
 /* Round trips per timed pass of the two-domain figure: short, so that a host
  * preemption spoils one pass, not the median. */
 #define PINGPONG_N 32u
@@ -72,56 +74,8 @@ const char test_title[] = "bench_evgnt: event-channel and grant-table costs (fig
 #define ERR_UPCALLS     (-1002) /* not one upcall per send */
 #define ERR_COPY_DATA   (-1003) /* the copied page does not hold the granted data */
 
-struct bench {
-    const char *name;
-    uint64_t (*fn)(const struct bench *b, uint64_t n, long *err);
-    uint64_t iters;
-    unsigned int batch;
-    unsigned int part; /* grant map/unmap: which calls are timed (PART_*) */
-};
-
+/* Grant map/unmap figures: which calls are timed (their struct bench variant). */
 enum { PART_BOTH, PART_MAP, PART_UNMAP };
-
-/* ------------------------------------------------------------ reporting */
-
-static void sort_u64(uint64_t *a, unsigned int n)
-{
-    for (unsigned int i = 1; i < n; i++) {
-        uint64_t v = a[i];
-        unsigned int j = i;
-        for (; j > 0 && a[j - 1] > v; j--)
-            a[j] = a[j - 1];
-        a[j] = v;
-    }
-}
-
-static void report(const char *name, uint64_t *per10, uint64_t iters)
-{
-    sort_u64(per10, REPS);
-    uint64_t med = per10[REPS / 2], lo = per10[0], hi = per10[REPS - 1];
-    printf("BENCH %s cycles=%lu.%lu min=%lu.%lu max=%lu.%lu iters=%lu reps=%u\n", name, med / 10,
-           med % 10, lo / 10, lo % 10, hi / 10, hi % 10, iters, REPS);
-}
-
-static void report_error(const char *name, long err)
-{
-    printf("BENCH %s error=%ld\n", name, err);
-    test_error("%s failed: %ld", name, err);
-}
-
-static void run(const struct bench *b)
-{
-    uint64_t per10[REPS];
-    long err = 0;
-
-    b->fn(b, b->iters, &err); /* warm-up: translation, TLB, caches */
-    for (unsigned int r = 0; r < REPS && !err; r++)
-        per10[r] = b->fn(b, b->iters, &err) * 10 / b->iters;
-    if (err)
-        report_error(b->name, err);
-    else
-        report(b->name, per10, b->iters);
-}
 
 /* ------------------------------------------------------------ event channels */
 
@@ -153,21 +107,6 @@ static void unmask_local(evtchn_port_t p)
                        __ATOMIC_SEQ_CST);
 }
 
-/* Our domid: the remote end of a port offered to DOMID_SELF. */
-static domid_t my_domid(void)
-{
-    struct evtchn_alloc_unbound a = {.dom = DOMID_SELF, .remote_dom = DOMID_SELF};
-    struct evtchn_status st = {.dom = DOMID_SELF};
-
-    if (hypercall_event_channel_op(EVTCHNOP_alloc_unbound, &a))
-        panic("EVTCHNOP_alloc_unbound to ourselves failed");
-    st.port = a.port;
-    if (hypercall_event_channel_op(EVTCHNOP_status, &st))
-        panic("EVTCHNOP_status failed");
-    evtchn_close(a.port);
-    return st.u.unbound.dom;
-}
-
 static long evtchn_setup(void)
 {
     struct evtchn_alloc_unbound a = {.dom = DOMID_SELF, .remote_dom = me};
@@ -196,20 +135,6 @@ static long evtchn_setup(void)
     evtchn_set_handler(port_a, on_port_a);
     printf("evtchn: domain %u, loopback ports A=%u B=%u\n", me, port_a, port_b);
     return 0;
-}
-
-static uint64_t b_null(const struct bench *b, uint64_t n, long *err)
-{
-    long bad = 0;
-    uint64_t t0 = rdtsc();
-    for (uint64_t i = 0; i < n; i++) {
-        long rc = hypercall_raw(__HYPERVISOR_xen_version, XENVER_version, 0, 0, 0, 0);
-        if (rc <= 0 && !bad)
-            bad = rc ? rc : -1; /* the version is never 0 */
-    }
-    uint64_t t = rdtsc() - t0;
-    *err = bad;
-    return t;
 }
 
 static uint64_t b_send_masked(const struct bench *b, uint64_t n, long *err)
@@ -318,8 +243,6 @@ static uint64_t b_loopback_block(const struct bench *b, uint64_t n, long *err)
 static uint64_t l1_page[L1_ENTRIES] __aligned(4096);
 static uint8_t granted[NGNT][4096] __aligned(4096);
 static uint8_t copy_dst[NGNT][4096] __aligned(4096);
-static uint8_t buf_src[4096] __aligned(4096);
-static uint8_t buf_dst[4096] __aligned(4096);
 static volatile struct grant_entry_v1 *gnttab; /* our grant table, mapped at L1 slot 0 */
 static uint64_t bench_va;                      /* the 2 MiB l1_page maps */
 static struct gnttab_map_grant_ref map_op[NGNT];
@@ -331,52 +254,9 @@ static inline long gnttab_op(unsigned int cmd, void *uop, unsigned int count)
     return _HC(__HYPERVISOR_grant_table_op, cmd, uop, count, 0, 0);
 }
 
-static uint64_t *table_of(uint64_t entry)
-{
-    return (uint64_t *)(uintptr_t)(mfn_to_pfn((entry & ADDR_MASK) >> 12) << 12);
-}
-
 static uint64_t slot_va(unsigned int slot)
 {
     return bench_va + (uint64_t)slot * PAGE_SIZE;
-}
-
-/* An empty L1 of ours, read-only, pinned and hooked into a free slot of the kernel's L2. */
-static long l1_setup(void)
-{
-    long rc = remap_page(l1_page, _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED);
-    if (rc) {
-        printf("Error: mapping the L1 read-only: %ld\n", rc);
-        return rc;
-    }
-    struct mmuext_op pin = {.cmd = MMUEXT_PIN_L1_TABLE, .arg1.mfn = virt_to_mfn(l1_page)};
-    rc = hypercall_mmuext_op(&pin, 1, NULL, DOMID_SELF);
-    if (rc) {
-        printf("Error: MMUEXT_PIN_L1_TABLE: %ld\n", rc);
-        return rc;
-    }
-    const uint64_t *l4 = (const uint64_t *)start_info->pt_base;
-    if (!(l4[0] & _PAGE_PRESENT))
-        return printf("Error: L4[0] not present\n"), -1;
-    const uint64_t *l3 = table_of(l4[0]);
-    if (!(l3[0] & _PAGE_PRESENT))
-        return printf("Error: L3[0] not present\n"), -1;
-    const uint64_t *l2 = table_of(l3[0]);
-    unsigned int slot = 256;
-    while (slot < 512 && (l2[slot] & _PAGE_PRESENT))
-        slot++;
-    if (slot == 512)
-        return printf("Error: no free L2 slot above 512 MiB\n"), -1;
-    struct mmu_update hook = {.ptr = virt_to_maddr(&l2[slot]) | MMU_NORMAL_PT_UPDATE,
-                              .val = virt_to_maddr(l1_page) | _PAGE_PRESENT | _PAGE_RW |
-                                     _PAGE_USER | _PAGE_ACCESSED};
-    rc = hypercall_mmu_update(&hook, 1, NULL, DOMID_SELF);
-    if (rc) {
-        printf("Error: hooking the L1 into L2 slot %u: %ld\n", slot, rc);
-        return rc;
-    }
-    bench_va = (uint64_t)slot << 21;
-    return 0;
 }
 
 static long grant_setup(void)
@@ -385,7 +265,8 @@ static long grant_setup(void)
     struct gnttab_setup_table st = {.dom = DOMID_SELF, .nr_frames = 1};
     long rc;
 
-    if ((rc = l1_setup()))
+    /* An empty L1 of ours, read-only, pinned and hooked into the kernel's L2. */
+    if ((rc = pv_bench_l1_hook(l1_page, &bench_va)))
         return rc;
     xen_set_guest_handle(st.frame_list, &frame);
     rc = gnttab_op(GNTTABOP_setup_table, &st, 1);
@@ -469,7 +350,7 @@ static uint64_t b_map_unmap(const struct bench *b, uint64_t n, long *err)
 {
     uint64_t t = 0;
 
-    if (b->part == PART_BOTH) {
+    if (b->variant == PART_BOTH) {
         uint64_t t0 = rdtsc();
         for (uint64_t k = 0; k < n && !*err; k += b->batch) {
             unsigned int first = (unsigned int)(k % NGNT);
@@ -480,7 +361,7 @@ static uint64_t b_map_unmap(const struct bench *b, uint64_t n, long *err)
         return rdtsc() - t0;
     }
     for (uint64_t k = 0; k < n && !*err; k += NGNT) {
-        if (b->part == PART_MAP) {
+        if (b->variant == PART_MAP) {
             for (unsigned int i = 0; i < NGNT && !*err; i += b->batch)
                 t += map_batch(i, b->batch, err);
             if (!*err)
@@ -549,33 +430,6 @@ static uint64_t b_copy(const struct bench *b, uint64_t n, long *err)
         memset(copy_dst, 0, sizeof(copy_dst)); /* the next pass must copy again */
     }
     return t;
-}
-
-static void copy_movsq(void *d, const void *s, size_t len)
-{
-    size_t q = len / 8;
-    __asm__ volatile("rep movsq" : "+D"(d), "+S"(s), "+c"(q) : : "memory");
-}
-
-static void copy_movsb(void *d, const void *s, size_t len)
-{
-    __asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(len) : : "memory");
-}
-
-static void copy_bytes(void *d, const void *s, size_t len)
-{
-    memcpy(d, s, len);
-}
-
-static uint64_t b_memcpy(const struct bench *b, uint64_t n, long *err)
-{
-    void (*fn)(void *, const void *, size_t) = b->part == 0   ? copy_movsq
-                                               : b->part == 1 ? copy_movsb
-                                                              : copy_bytes;
-    uint64_t t0 = rdtsc();
-    for (uint64_t k = 0; k < n; k++)
-        fn(buf_dst, buf_src, 4096);
-    return rdtsc() - t0;
 }
 
 /* ------------------------------------------------------------ two domains */
@@ -648,7 +502,7 @@ static void pingpong(domid_t peer)
             if (r > 0) /* pass 0 is the warm-up */
                 per10[r - 1] = (rdtsc() - t0) * 10 / PINGPONG_N;
         }
-        report("evtchn_pingpong_2dom", per10, PINGPONG_N);
+        bench_report("evtchn_pingpong_2dom", per10, PINGPONG_N);
     } else {
         for (unsigned int i = 0; i < rounds; i++) {
             wait_port(&port);
@@ -662,7 +516,7 @@ static void pingpong(domid_t peer)
 /* ------------------------------------------------------------ the run */
 
 static const struct bench evtchn_benches[] = {
-    {"null_hypercall", b_null, 2000, 1, 0},
+    {"null_hypercall", pv_bench_null_hypercall, 2000, 1, 0},
     {"evtchn_send_masked", b_send_masked, 2000, 1, 0},
     {"evtchn_send_upcall", b_send_upcall, 1000, 1, 0},
     {"evtchn_loopback_poll", b_loopback_poll, 1000, 1, 0},
@@ -679,9 +533,9 @@ static const struct bench grant_map_benches[] = {
 };
 
 static const struct bench copy_benches[] = {
-    {"gnttab_copy_b1", b_copy, 64, 1, 0},    {"gnttab_copy_b16", b_copy, 64, 16, 0},
-    {"memcpy_4k_movsq", b_memcpy, 64, 1, 0}, {"memcpy_4k_movsb", b_memcpy, 64, 1, 1},
-    {"memcpy_4k_bytes", b_memcpy, 64, 1, 2},
+    {"gnttab_copy_b1", b_copy, 64, 1, 0},        {"gnttab_copy_b16", b_copy, 64, 16, 0},
+    {"memcpy_4k_movsq", bench_memcpy, 64, 1, 0}, {"memcpy_4k_movsb", bench_memcpy, 64, 1, 1},
+    {"memcpy_4k_bytes", bench_memcpy, 64, 1, 2},
 };
 
 void test_main(void)
@@ -692,7 +546,7 @@ void test_main(void)
 
     printf("BENCH-INFO hypervisor %ld.%ld\n", ver >> 16, ver & 0xffff);
     events_mask();
-    me = my_domid();
+    me = evtchn_self_domid();
     if (has_peer) {
         pingpong((domid_t)peer);
         return;
@@ -701,33 +555,32 @@ void test_main(void)
     long erc = evtchn_setup();
     for (unsigned int i = 0; i < ARRAY_SIZE(evtchn_benches); i++) {
         if (erc)
-            report_error(evtchn_benches[i].name, erc);
+            pv_bench_error(evtchn_benches[i].name, erc);
         else
-            run(&evtchn_benches[i]);
+            pv_bench_run(&evtchn_benches[i]);
     }
 
     long grc = grant_setup();
     if (grc) {
         for (unsigned int i = 0; i < ARRAY_SIZE(grant_map_benches); i++)
-            report_error(grant_map_benches[i].name, grc);
+            pv_bench_error(grant_map_benches[i].name, grc);
         for (unsigned int i = 0; i < 2; i++)
-            report_error(copy_benches[i].name, grc);
+            pv_bench_error(copy_benches[i].name, grc);
     } else {
         long rc = map_check();
         if (rc) {
             for (unsigned int i = 0; i < ARRAY_SIZE(grant_map_benches); i++)
-                report_error(grant_map_benches[i].name, rc);
+                pv_bench_error(grant_map_benches[i].name, rc);
         } else {
             for (unsigned int i = 0; i < ARRAY_SIZE(grant_map_benches); i++)
-                run(&grant_map_benches[i]);
+                pv_bench_run(&grant_map_benches[i]);
         }
         for (unsigned int i = 0; i < 2; i++)
-            run(&copy_benches[i]);
+            pv_bench_run(&copy_benches[i]);
     }
-    for (unsigned int j = 0; j < sizeof(buf_src); j++)
-        buf_src[j] = (uint8_t)(j * 7);
+    bench_memcpy_setup();
     for (unsigned int i = 2; i < ARRAY_SIZE(copy_benches); i++)
-        run(&copy_benches[i]);
+        pv_bench_run(&copy_benches[i]);
     if (test_status == TEST_RUNNING)
         test_success();
 }

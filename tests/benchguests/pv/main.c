@@ -31,12 +31,14 @@
  *   uva_invlpg_*         one update_va_mapping(UVMF_INVLPG) per PTE
  *   ptwr_*               a plain `mov` into the read-only mapped L1, emulated as a
  *                        writable page-table update (VMASST_TYPE_writable_pagetables)
+ *
+ * Running and reporting a figure, the null hypercall and hooking the L1 in
+ * are shared with tests/benchguests/evgnt: ../common/pv.h and bench.h.
  */
-#include <rt/runtime.h>
+#include "../common/pv.h"
 
 const char test_title[] = "bench_pv: PV hypercall, trap and MMU costs (figures, not checks)";
 
-#define REPS       11
 #define MMU_PTES   2048u /* PTEs per timed pass: 4 rounds over the 512 entries */
 #define L1_ENTRIES 512u
 #define PTE_FLAGS  (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY)
@@ -46,77 +48,7 @@ uint64_t bench_iret_loop(uint64_t n);
 uint64_t bench_user_syscall_loop(uint64_t n);
 void bench_syscall_callback(void);
 
-struct bench {
-    const char *name;
-    uint64_t (*fn)(const struct bench *b, uint64_t n, long *err);
-    uint64_t iters;
-    unsigned int batch;
-    bool alt;
-};
-
-/* ------------------------------------------------------------ reporting */
-
-static void sort_u64(uint64_t *a, unsigned int n)
-{
-    for (unsigned int i = 1; i < n; i++) {
-        uint64_t v = a[i];
-        unsigned int j = i;
-        for (; j > 0 && a[j - 1] > v; j--)
-            a[j] = a[j - 1];
-        a[j] = v;
-    }
-}
-
-static void run(const struct bench *b)
-{
-    uint64_t per10[REPS];
-    long err = 0;
-
-    b->fn(b, b->iters, &err); /* warm-up: translation, TLB, caches */
-    for (unsigned int r = 0; r < REPS && !err; r++)
-        per10[r] = b->fn(b, b->iters, &err) * 10 / b->iters;
-    if (err) {
-        printf("BENCH %s error=%ld\n", b->name, err);
-        test_error("%s failed: %ld", b->name, err);
-        return;
-    }
-    sort_u64(per10, REPS);
-    uint64_t med = per10[REPS / 2], lo = per10[0], hi = per10[REPS - 1];
-    printf("BENCH %s cycles=%lu.%lu min=%lu.%lu max=%lu.%lu iters=%lu reps=%u\n", b->name, med / 10,
-           med % 10, lo / 10, lo % 10, hi / 10, hi % 10, b->iters, REPS);
-}
-
 /* ------------------------------------------------------------ CPU paths */
-
-static uint64_t b_null(const struct bench *b, uint64_t n, long *err)
-{
-    long bad = 0;
-    uint64_t t0 = rdtsc();
-    for (uint64_t i = 0; i < n; i++) {
-        long rc = hypercall_raw(__HYPERVISOR_xen_version, XENVER_version, 0, 0, 0, 0);
-        if (rc <= 0 && !bad)
-            bad = rc ? rc : -1; /* the version is never 0 */
-    }
-    uint64_t t = rdtsc() - t0;
-    if (bad)
-        *err = bad;
-    return t;
-}
-
-static uint64_t b_null_page(const struct bench *b, uint64_t n, long *err)
-{
-    long bad = 0;
-    uint64_t t0 = rdtsc();
-    for (uint64_t i = 0; i < n; i++) {
-        long rc = hypercall_page_call(__HYPERVISOR_xen_version, XENVER_version, 0, 0, 0, 0);
-        if (rc <= 0 && !bad)
-            bad = rc ? rc : -1; /* the version is never 0 */
-    }
-    uint64_t t = rdtsc() - t0;
-    if (bad)
-        *err = bad;
-    return t;
-}
 
 static uint64_t b_iret(const struct bench *b, uint64_t n, long *err)
 {
@@ -168,12 +100,7 @@ static uint64_t bench_va;                        /* the 2 MiB that l1_page maps 
  */
 static inline unsigned int val_of(const struct bench *b, uint64_t k)
 {
-    return b->alt ? !((k / L1_ENTRIES) & 1) : 0;
-}
-
-static uint64_t *table_of(uint64_t entry)
-{
-    return (uint64_t *)(uintptr_t)(mfn_to_pfn((entry & ADDR_MASK) >> 12) << 12);
+    return b->variant ? !((k / L1_ENTRIES) & 1) : 0;
 }
 
 /* Build the L1, make it read-only, pin it and hook it into a free L2 slot. */
@@ -195,40 +122,9 @@ static long mmu_setup(void)
             req[v][i].val = pte_val[v];
         }
     }
-    rc = remap_page(l1_page, _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED);
-    if (rc) {
-        printf("Error: mapping the L1 read-only: %ld\n", rc);
+    rc = pv_bench_l1_hook(l1_page, &bench_va);
+    if (rc)
         return rc;
-    }
-    struct mmuext_op pin = {.cmd = MMUEXT_PIN_L1_TABLE, .arg1.mfn = virt_to_mfn(l1_page)};
-    rc = hypercall_mmuext_op(&pin, 1, NULL, DOMID_SELF);
-    if (rc) {
-        printf("Error: MMUEXT_PIN_L1_TABLE: %ld\n", rc);
-        return rc;
-    }
-
-    /* The L2 that maps the kernel (VA = PFN << 12, from 0). */
-    const uint64_t *l4 = (const uint64_t *)start_info->pt_base;
-    if (!(l4[0] & _PAGE_PRESENT))
-        return printf("Error: L4[0] not present\n"), -1;
-    const uint64_t *l3 = table_of(l4[0]);
-    if (!(l3[0] & _PAGE_PRESENT))
-        return printf("Error: L3[0] not present\n"), -1;
-    const uint64_t *l2 = table_of(l3[0]);
-    unsigned int slot = 256;
-    while (slot < 512 && (l2[slot] & _PAGE_PRESENT))
-        slot++;
-    if (slot == 512)
-        return printf("Error: no free L2 slot above 512 MiB\n"), -1;
-    struct mmu_update hook = {.ptr = virt_to_maddr(&l2[slot]) | MMU_NORMAL_PT_UPDATE,
-                              .val = virt_to_maddr(l1_page) | _PAGE_PRESENT | _PAGE_RW |
-                                     _PAGE_USER | _PAGE_ACCESSED};
-    rc = hypercall_mmu_update(&hook, 1, NULL, DOMID_SELF);
-    if (rc) {
-        printf("Error: hooking the L1 into L2 slot %u: %ld\n", slot, rc);
-        return rc;
-    }
-    bench_va = (uint64_t)slot << 21;
 
     for (unsigned int i = 0; i < L1_ENTRIES; i++)
         for (unsigned int v = 0; v < 2; v++)
@@ -243,7 +139,8 @@ static long mmu_setup(void)
     if (*(volatile uint64_t *)(bench_va + 5 * PAGE_SIZE) != 0x600dcafe)
         return printf("Error: the benchmark L1 does not map frame A\n"), -1;
     printf("MMU: L1 mfn %#lx pinned, hooked at L2 slot %u (va %#lx), frames A %#lx B %#lx\n",
-           virt_to_mfn(l1_page), slot, bench_va, virt_to_mfn(frame_a), virt_to_mfn(frame_b));
+           virt_to_mfn(l1_page), (unsigned int)(bench_va >> 21), bench_va, virt_to_mfn(frame_a),
+           virt_to_mfn(frame_b));
     return 0;
 }
 
@@ -320,14 +217,14 @@ static uint64_t b_ptwr(const struct bench *b, uint64_t n, long *err)
 /* ------------------------------------------------------------ the run */
 
 static const struct bench cpu_benches[] = {
-    {"null_hypercall", b_null, 2000, 1, false},
-    {"null_hypercall_page", b_null_page, 2000, 1, false},
-    {"iret", b_iret, 2000, 1, false},
-    {"fep_cpuid", b_fep_cpuid, 1000, 1, false},
-    {"user_syscall", b_user_syscall, 1000, 1, false},
+    {"null_hypercall", pv_bench_null_hypercall, 2000, 1, 0},
+    {"null_hypercall_page", pv_bench_null_hypercall, 2000, 1, 1},
+    {"iret", b_iret, 2000, 1, 0},
+    {"fep_cpuid", b_fep_cpuid, 1000, 1, 0},
+    {"user_syscall", b_user_syscall, 1000, 1, 0},
 };
 
-/* A batch figure: name, function, PTEs per call, alternating frames. */
+/* A batch figure: name, function, PTEs per call, alternating frames (variant). */
 #define BATCH(name, fn, n, alt)                                                                    \
     {                                                                                              \
         name, fn, MMU_PTES, n, alt                                                                 \
@@ -362,14 +259,14 @@ void test_main(void)
     printf("BENCH-INFO hypervisor %ld.%ld\n", ver >> 16, ver & 0xffff);
 
     for (unsigned int i = 0; i < ARRAY_SIZE(cpu_benches); i++)
-        run(&cpu_benches[i]);
+        pv_bench_run(&cpu_benches[i]);
 
     if (mmu_setup()) {
         test_error("MMU benchmarks not run: setup failed");
         return;
     }
     for (unsigned int i = 0; i < ARRAY_SIZE(mmu_benches); i++) {
-        run(&mmu_benches[i]);
+        pv_bench_run(&mmu_benches[i]);
         mmu_check(mmu_benches[i].name);
     }
     if (test_status == TEST_RUNNING)

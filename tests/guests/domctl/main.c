@@ -16,13 +16,13 @@
  *    was.
  */
 #include <rt/runtime.h>
+#include <rt/pt.h>
 
 const char test_title[] = "domctl: build, run, inspect and destroy domains";
 
-#define PADDR_MASK UINT64_C(0x000ffffffffff000)
-#define PROT_RW    (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_USER)
-#define CODE_VA    UINT64_C(0x400000)
-#define REASON     4 /* SHUTDOWN_watchdog: a reason nothing else here uses */
+#define PROT_RW (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_USER)
+#define CODE_VA UINT64_C(0x400000)
+#define REASON  4 /* SHUTDOWN_watchdog: a reason nothing else here uses */
 
 static uint8_t win[4096] __aligned(4096);     /* where foreign frames are mapped */
 static uint64_t win_own;                      /* its own L1 entry, restored after use */
@@ -35,38 +35,20 @@ static long dc(struct xenolith_domctl *op, uint32_t cmd, domid_t dom)
     return hypercall_domctl(op);
 }
 
-static uint64_t *mfn_virt(uint64_t mfn)
-{
-    return (uint64_t *)(mfn_to_pfn(mfn) << 12);
-}
-static uint64_t pte_maddr(uint64_t va)
-{
-    uint64_t mfn = read_cr3() >> 12;
-    for (int l = 4; l > 1; l--)
-        mfn = (mfn_virt(mfn)[(va >> (12 + 9 * (l - 1))) & 511] & PADDR_MASK) >> 12;
-    return (mfn << 12) | (((va >> 12) & 511) * 8);
-}
-
 /* Point win at frame mfn of domain dom (dom = DOMID_SELF: our own). */
 static long map_win(uint64_t mfn, domid_t dom)
 {
-    struct mmu_update u = {.ptr = pte_maddr((uintptr_t)win) | MMU_NORMAL_PT_UPDATE,
-                           .val = (mfn << 12) | PROT_RW};
-    struct mmuext_op f = {.cmd = MMUEXT_INVLPG_LOCAL, .arg1.linear_addr = (uintptr_t)win};
-    long rc = _HC(__HYPERVISOR_mmu_update, &u, 1, NULL, dom, 0);
+    long rc =
+        pt_mmu1(pt_maddr((uintptr_t)win, 1) | MMU_NORMAL_PT_UPDATE, (mfn << 12) | PROT_RW, dom);
 
     if (!rc)
-        rc = hypercall_mmuext_op(&f, 1, NULL, DOMID_SELF);
+        rc = pt_invlpg(win);
     return rc;
 }
 static void unmap_win(void)
 {
-    struct mmu_update u = {.ptr = pte_maddr((uintptr_t)win) | MMU_NORMAL_PT_UPDATE,
-                           .val = win_own};
-    struct mmuext_op f = {.cmd = MMUEXT_INVLPG_LOCAL, .arg1.linear_addr = (uintptr_t)win};
-
-    CHECK_EQ(_HC(__HYPERVISOR_mmu_update, &u, 1, NULL, DOMID_SELF, 0), 0);
-    CHECK_EQ(hypercall_mmuext_op(&f, 1, NULL, DOMID_SELF), 0);
+    CHECK_EQ(pt_mmu1(pt_maddr((uintptr_t)win, 1) | MMU_NORMAL_PT_UPDATE, win_own, DOMID_SELF), 0);
+    CHECK_EQ(pt_invlpg(win), 0);
 }
 
 static long write_frame(domid_t dom, uint64_t mfn, const void *src, size_t len)

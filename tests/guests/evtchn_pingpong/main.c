@@ -14,22 +14,6 @@ const char test_title[] = "evtchn_pingpong: two domains, an interdomain channel,
 
 #define ROUNDS 200
 
-static domid_t my_domid(void)
-{
-    struct evtchn_alloc_unbound a = { .dom = DOMID_SELF, .remote_dom = DOMID_SELF };
-    struct evtchn_status st = { .dom = DOMID_SELF };
-    struct evtchn_close c;
-
-    if (hypercall_event_channel_op(EVTCHNOP_alloc_unbound, &a))
-        panic("alloc_unbound to self failed");
-    st.port = a.port;
-    if (hypercall_event_channel_op(EVTCHNOP_status, &st))
-        panic("status failed");
-    c.port = a.port;
-    hypercall_event_channel_op(EVTCHNOP_close, &c);
-    return st.u.unbound.dom;
-}
-
 static unsigned int cmdline_peer(void)
 {
     const char *c = (const char *)start_info->cmd_line, *p = strstr(c, "peer=");
@@ -60,7 +44,7 @@ static long send(evtchn_port_t port)
 
 void test_main(void)
 {
-    domid_t me = my_domid(), peer = (domid_t)cmdline_peer();
+    domid_t me = evtchn_self_domid(), peer = (domid_t)cmdline_peer();
     evtchn_port_t port = 0;
     bool first = me < peer;
 

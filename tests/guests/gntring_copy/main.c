@@ -63,7 +63,7 @@ static void my_turn(void)
     CHECK_EQ(copy1(GD, out, DOMID_SELF, 0, SINK_REF, p, 0, 4096), GNTST_okay);
 
     /* Part of a page, at other offsets; nothing around it touched. */
-    fill(in_page, SEED_SCRATCH);
+    pat_fill(in_page, SEED_SCRATCH);
     CHECK_EQ(copy1(GS, SRC_REF, p, 100, in, DOMID_SELF, 3000, 1000), GNTST_okay);
     CHECK_EQ(pat_mismatch(in_page, SEED_SCRATCH, 0, 3000, 0), -1);
     CHECK_EQ(pat_mismatch(in_page, SEED_SRC(p), 3000, 4000, 100 - 3000), -1);
@@ -81,7 +81,7 @@ static void my_turn(void)
     CHECK_EQ(copy1(GD, out, DOMID_SELF, 0, SRC_REF, p, 0, 4096), GNTST_general_error);
     CHECK_EQ(copy1(GS | GD, SINK_REF, p, 0, SRC_REF, p, 0, 8), GNTST_general_error);
     /* ... and it still reads as it should. */
-    fill(in_page, SEED_SCRATCH);
+    pat_fill(in_page, SEED_SCRATCH);
     CHECK_EQ(copy1(GS, SRC_REF, p, 0, in, DOMID_SELF, 0, 4096), GNTST_okay);
     CHECK_EQ(pat_mismatch(in_page, SEED_SRC(p), 0, 4096, 0), -1);
 
@@ -117,7 +117,7 @@ static void my_turn(void)
         copy_op(GD, out, DOMID_SELF, 0, SRC_REF, p, 0, 8),
         copy_op(GD, out, DOMID_SELF, 0, SINK_REF, p, 4080, 16),
     };
-    fill(in_page, SEED_SCRATCH);
+    pat_fill(in_page, SEED_SCRATCH);
     CHECK_EQ(gnttab_op(GNTTABOP_copy, b, 3), 0);
     CHECK_EQ(b[0].status, GNTST_okay);
     CHECK_EQ(b[1].status, GNTST_general_error);
@@ -161,9 +161,9 @@ void test_main(void)
     printf("domain %u, peer %u, %s\n", self_id, peer_id, first ? "first" : "second");
 
     gt_setup();
-    fill(src_page, SEED_SRC(self_id));
-    fill(sink_page, SEED_SINK(self_id));
-    fill(out_page, SEED_OUT(self_id));
+    pat_fill(src_page, SEED_SRC(self_id));
+    pat_fill(sink_page, SEED_SINK(self_id));
+    pat_fill(out_page, SEED_OUT(self_id));
     grant(SRC_REF, peer_id, virt_to_mfn(src_page), GTF_permit_access | GTF_readonly);
     grant(SINK_REF, peer_id, virt_to_mfn(sink_page), GTF_permit_access);
 

@@ -96,8 +96,8 @@ static void granter(void)
     uint64_t until, polls = 0;
 
     gt_setup();
-    fill(rw_page, SEED_RW);
-    fill(ro_page, SEED_RO);
+    pat_fill(rw_page, SEED_RW);
+    pat_fill(ro_page, SEED_RO);
     grant(RW_REF, peer_id, virt_to_mfn(rw_page), GTF_permit_access);
     grant(RO_REF, peer_id, virt_to_mfn(ro_page), GTF_permit_access | GTF_readonly);
     port = evt_offer(peer_id);
@@ -142,8 +142,8 @@ static void granter(void)
     CHECK_EQ(((volatile uint64_t *)rw_page)[1], M_MARK);
     CHECK_EQ(pat_mismatch(rw_page, SEED_RW, 16, 4096, 0), -1);
     CHECK_EQ(pat_mismatch(ro_page, SEED_RO, 0, 4096, 0), -1);
-    fill(rw_page, SEED_RW + 10);
-    fill(ro_page, SEED_RO + 10);
+    pat_fill(rw_page, SEED_RW + 10);
+    pat_fill(ro_page, SEED_RO + 10);
     CHECK_EQ(pat_mismatch(rw_page, SEED_RW + 10, 0, 4096, 0), -1);
     CHECK_EQ(pat_mismatch(ro_page, SEED_RO + 10, 0, 4096, 0), -1);
     /* And grantable again: the copy path pins it for ourselves. */
@@ -178,7 +178,7 @@ static void mapper(void)
     int16_t st;
 
     for (unsigned int i = 0; i < 4; i++)
-        fill(va[i], SEED_VA(i));
+        pat_fill(va[i], SEED_VA(i));
     port = evt_find_and_bind(peer_id, deadline());
     if (!port)
         GIVE_UP("no port offered by d%u", peer_id);
@@ -228,8 +228,8 @@ static void mapper(void)
     CHECK_EQ(pat_mismatch(va[VA_BUF], SEED_VA(VA_BUF), 8, 4096, 0), -1);
 
     /* The frames outlive their owner while mapped. */
-    CHECK_EQ(PTE_MFN(l1e_of(p1)), b1 >> 12);
-    CHECK_EQ(PTE_MFN(l1e_of(p3)), b3 >> 12);
+    CHECK_EQ(PTE_MFN(pt_l1e(p1)), b1 >> 12);
+    CHECK_EQ(PTE_MFN(pt_l1e(p3)), b3 >> 12);
     CHECK_EQ(p1[0], pat(SEED_RW, 0));
     CHECK_EQ(p1[1], M_MARK);
     CHECK_EQ(p2[2], G_LAST);
@@ -237,7 +237,7 @@ static void mapper(void)
     CHECK_EQ(pat_mismatch(p3, SEED_RO, 0, 4096, 0), -1);
     p1[3] = 0x1234;
     CHECK_EQ(p2[3], 0x1234);
-    CHECK_EQ(probe_write(p3, 1), PF_WRITE_P);
+    CHECK_EQ(pt_probe_write(p3, 1), PF_WRITE_P);
 
     /* And unmap cleanly, each address given back to our own page. */
     CHECK_EQ(unmap1((uintptr_t)p1, 0, h1), GNTST_okay);
@@ -245,8 +245,8 @@ static void mapper(void)
     CHECK_EQ(unmap1((uintptr_t)p2, 0, h2), GNTST_okay);
     CHECK_EQ(unmap1((uintptr_t)p2, 0, h2), GNTST_bad_handle);
     for (unsigned int i = VA_RW1; i <= VA_RO; i++) {
-        CHECK_EQ(l1e_of(va[i]), 0);
-        CHECK_EQ(probe_read(va[i], &v), EXINFO(X86_EXC_PF, 0));
+        CHECK_EQ(pt_l1e(va[i]), 0);
+        CHECK_EQ(pt_probe_read(va[i], &v), EXINFO(X86_EXC_PF, 0));
         CHECK_EQ(remap_page(va[i], PROT_RW), 0);
         CHECK_EQ(pat_mismatch(va[i], SEED_VA(i), 0, 4096, 0), -1);
     }

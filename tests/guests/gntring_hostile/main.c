@@ -96,13 +96,13 @@ static struct ctl *ctl;
 static void fill_vas(void)
 {
     for (unsigned int i = 0; i < 6; i++)
-        fill(va[i], SEED_VA(i));
+        pat_fill(va[i], SEED_VA(i));
 }
 
 /* The address still maps our own page, with its pattern, as before. */
 static void va_intact(unsigned int i, uint64_t pte_before, int line)
 {
-    uint64_t e = l1e_of(va[i]);
+    uint64_t e = pt_l1e(va[i]);
     int mm;
 
     if (e != pte_before)
@@ -118,7 +118,7 @@ static void va_intact(unsigned int i, uint64_t pte_before, int line)
 static void map_refused(grant_ref_t ref, domid_t dom, uint32_t flags, int16_t want, int line)
 {
     struct gnttab_map_grant_ref m;
-    uint64_t pte = l1e_of(va[VA_A]);
+    uint64_t pte = pt_l1e(va[VA_A]);
     int16_t st = map1(&m, ref, dom, (uintptr_t)va[VA_A], flags);
 
     if (st != want || m.handle != MARK_HANDLE || m.dev_bus_addr != MARK_BUS)
@@ -142,7 +142,7 @@ static grant_handle_t map_ok(grant_ref_t ref, domid_t dom, unsigned int i, uint3
         GIVE_UP("mapping d%u's ref %u: status %d", dom, ref, st);
     if (bus)
         *bus = m.dev_bus_addr;
-    CHECK_EQ(l1e_of(va[i]) & (PADDR_MASK | _PAGE_PRESENT | _PAGE_RW),
+    CHECK_EQ(pt_l1e(va[i]) & (PADDR_MASK | _PAGE_PRESENT | _PAGE_RW),
              m.dev_bus_addr | _PAGE_PRESENT | ((flags & GNTMAP_readonly) ? 0 : _PAGE_RW));
     return (grant_handle_t)m.handle;
 }
@@ -153,8 +153,8 @@ static void unmap_ok(unsigned int i, grant_handle_t h)
     uint64_t v;
 
     CHECK_EQ(unmap1((uintptr_t)va[i], 0, h), GNTST_okay);
-    CHECK_EQ(l1e_of(va[i]), 0);
-    CHECK_EQ(probe_read(va[i], &v), EXINFO(X86_EXC_PF, 0));
+    CHECK_EQ(pt_l1e(va[i]), 0);
+    CHECK_EQ(pt_probe_read(va[i], &v), EXINFO(X86_EXC_PF, 0));
     CHECK_EQ(unmap1((uintptr_t)va[i], 0, h), GNTST_bad_handle);
     CHECK_EQ(remap_page(va[i], PROT_RW), 0);
     CHECK_EQ(pat_mismatch(va[i], SEED_VA(i), 0, 4096, 0), -1);
@@ -231,7 +231,7 @@ static void granter(void)
     memset(ctl_page, 0, sizeof(ctl_page));
     ctl->magic = MAGIC;
     for (grant_ref_t r = EMPTY_REF; r <= XFER_REF; r++)
-        fill(PAGE_OF(r), SEED_OF(r));
+        pat_fill(PAGE_OF(r), SEED_OF(r));
 
     grant(CTL_M_REF, m_id, virt_to_mfn(ctl_page), GTF_permit_access);
     grant(RO_REF, m_id, virt_to_mfn(PAGE_OF(RO_REF)), GTF_permit_access | GTF_readonly);
@@ -286,7 +286,7 @@ static void granter(void)
     CHECK_EQ(*(volatile uint64_t *)PAGE_OF(T_REF), T_MAGIC);
     CHECK_EQ(gflags(RW_REF), GTF_permit_access | GTF_reading | GTF_writing);
     /* Hand 21 to M while T still maps it. */
-    gt[T_REF].domid = m_id;
+    gt_shared[T_REF].domid = m_id;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     w21 = word(GTF_permit_access | GTF_reading | GTF_writing, m_id, PAGE_OF(T_REF));
     CHECK_EQ(gword(T_REF), w21);
@@ -360,24 +360,24 @@ static void mapper(void)
              GNTST_general_error);
     CHECK_EQ(copy1(GNTCOPY_source_gref, XFER_REF, g, 0, virt_to_mfn(va[VA_E]), DOMID_SELF, 0, 8),
              GNTST_general_error);
-    VA_INTACT(VA_E, l1e_of(va[VA_E]));
+    VA_INTACT(VA_E, pt_l1e(va[VA_E]));
     /* A v1 copy ignores GTF_sub_page (Xen): it reads the page. */
     CHECK_EQ(
         copy1(GNTCOPY_source_gref, SUBPAGE_REF, g, 0, virt_to_mfn(va[VA_E]), DOMID_SELF, 0, 4096),
         GNTST_okay);
     CHECK_EQ(pat_mismatch(va[VA_E], SEED_OF(SUBPAGE_REF), 0, 4096, 0), -1);
-    fill(va[VA_E], SEED_VA(VA_E));
+    pat_fill(va[VA_E], SEED_VA(VA_E));
 
     /* The read-only grant. */
     MAP_REFUSED(RO_REF, g, GNTMAP_host_map, GNTST_general_error);
     h22 = map_ok(RO_REF, g, VA_B, GNTMAP_readonly, &bus22);
     CHECK_EQ(peer_qword(VA_B), pat(SEED_OF(RO_REF), 0));
-    CHECK_EQ(probe_write(va[VA_B], 1), PF_WRITE_P);
+    CHECK_EQ(pt_probe_write(va[VA_B], 1), PF_WRITE_P);
     MAP_REFUSED(RO_REF, g, GNTMAP_host_map, GNTST_general_error); /* no upgrade */
     CHECK_EQ(copy1(GNTCOPY_dest_gref, virt_to_mfn(va[VA_E]), DOMID_SELF, 0, RO_REF, g, 0, 8),
              GNTST_general_error);
     /* Its frame is G's: not through our page tables, not as our own frame. */
-    pte = l1e_of(va[VA_C]);
+    pte = pt_l1e(va[VA_C]);
     CHECK_EQ(hypercall_update_va_mapping((uintptr_t)va[VA_C], bus22 | PROT_RW, UVMF_INVLPG),
              -XEN_EBUSY);
     CHECK_EQ(hypercall_update_va_mapping((uintptr_t)va[VA_C], bus22 | _PAGE_PRESENT, UVMF_INVLPG),
@@ -387,7 +387,7 @@ static void mapper(void)
              GNTST_bad_page);
     CHECK_EQ(copy1(0, virt_to_mfn(va[VA_E]), DOMID_SELF, 0, bus22 >> 12, DOMID_SELF, 0, 8),
              GNTST_bad_page);
-    VA_INTACT(VA_E, l1e_of(va[VA_E]));
+    VA_INTACT(VA_E, pt_l1e(va[VA_E]));
     unmap_ok(VA_B, h22);
 
     /* 23, ours to map: the granter will try to take it from us. */
@@ -413,7 +413,7 @@ static void mapper(void)
     CHECK_EQ(peer_qword(VA_A), T_MAGIC);
     unmap_ok(VA_A, h21);
     /* Unmapping 23 at an address that does not map it: refused, nothing changed. */
-    pte = l1e_of(va[VA_E]);
+    pte = pt_l1e(va[VA_E]);
     CHECK_EQ(unmap1((uintptr_t)va[VA_E], 0, h23), GNTST_general_error);
     VA_INTACT(VA_E, pte);
     CHECK_EQ(peer_qword(VA_D), M_MAGIC2);
@@ -434,7 +434,7 @@ static void mapper(void)
              GNTST_general_error);
     CHECK_EQ(copy1(GNTCOPY_dest_gref, virt_to_mfn(va[VA_E]), DOMID_SELF, 0, RW_REF, g, 0, 8),
              GNTST_general_error);
-    VA_INTACT(VA_E, l1e_of(va[VA_E]));
+    VA_INTACT(VA_E, pt_l1e(va[VA_E]));
     unmap_ok(VA_CTL, h_ctl);
     token_pass(port);
 }
@@ -460,7 +460,7 @@ static void third(void)
 
     await_step(port, 2);
     /* M's handle, at M's address (ours maps our own page there). */
-    pte = l1e_of(va[VA_D]);
+    pte = pt_l1e(va[VA_D]);
     CHECK_EQ(ctl->m_va, (uintptr_t)va[VA_D]);
     CHECK_EQ(unmap1(ctl->m_va, 0, (grant_handle_t)ctl->m_handle),
              ctl->m_handle == h_ctl ? GNTST_general_error : GNTST_bad_handle);
@@ -469,7 +469,7 @@ static void third(void)
     h21 = map_ok(T_REF, g, VA_A, 0, NULL);
     CHECK_EQ(peer_qword(VA_A), pat(SEED_OF(T_REF), 0));
     *(volatile uint64_t *)va[VA_A] = T_MAGIC;
-    pte = l1e_of(va[VA_B]);
+    pte = pt_l1e(va[VA_B]);
     {
         struct gnttab_map_grant_ref m;
         CHECK_EQ(map1(&m, RW_REF, g, (uintptr_t)va[VA_B], GNTMAP_host_map), GNTST_general_error);

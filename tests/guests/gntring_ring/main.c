@@ -201,7 +201,7 @@ static void front(void)
 
     /* Reclaimed: ours again, whatever the backend last wrote stays readable. */
     CHECK_EQ(((struct ring_rsp *)&s->ring[NREQ & 31])->id, NREQ);
-    fill(ring_page, 5);
+    pat_fill(ring_page, 5);
     CHECK_EQ(pat_mismatch(ring_page, 5, 0, 4096, 0), -1);
     CHECK_EQ(evtchn_close(port), 0);
 }
@@ -224,15 +224,15 @@ static void back(void)
     int16_t st;
 
     /* Our own pages under both addresses carry patterns: they must survive. */
-    fill(va_info, 11);
-    fill(va_ring, 12);
+    pat_fill(va_info, 11);
+    pat_fill(va_ring, 12);
 
     /* The info page, read-only, over our present mapping of va_info. */
     st = map_poll(&mi, INFO_REF, peer_id, (uintptr_t)va_info, GNTMAP_host_map | GNTMAP_readonly,
                   deadline());
     if (st != GNTST_okay)
         GIVE_UP("mapping the info grant: status %d", st);
-    e = l1e_of(va_info);
+    e = pt_l1e(va_info);
     CHECK_EQ(e & (PADDR_MASK | _PAGE_PRESENT | _PAGE_RW), mi.dev_bus_addr | _PAGE_PRESENT);
     CHECK(e & _PAGE_NX, "grant PTE %#lx is executable", e);
     xen_ring_copy_from_shared(&inf, va_info, sizeof(inf));
@@ -242,11 +242,11 @@ static void back(void)
            inf.ring_ref, inf.ring_mfn, inf.port, inf.nreq);
     CHECK_EQ(inf.ring_ref, RING_REF);
     CHECK_EQ(inf.nreq, NREQ);
-    CHECK_EQ(probe_write(va_info, 1), PF_WRITE_P); /* read-only mapping */
+    CHECK_EQ(pt_probe_write(va_info, 1), PF_WRITE_P); /* read-only mapping */
     CHECK_EQ(*(volatile uint64_t *)va_info, MAGIC);
     CHECK_EQ(unmap1((uintptr_t)va_info, 0, mi.handle), GNTST_okay);
-    CHECK_EQ(l1e_of(va_info), 0);
-    CHECK_EQ(probe_read(va_info, &v), EXINFO(X86_EXC_PF, 0));
+    CHECK_EQ(pt_l1e(va_info), 0);
+    CHECK_EQ(pt_probe_read(va_info, &v), EXINFO(X86_EXC_PF, 0));
     CHECK_EQ(unmap1((uintptr_t)va_info, 0, mi.handle), GNTST_bad_handle);
     CHECK_EQ(remap_page(va_info, PROT_RW), 0);
     CHECK_EQ(pat_mismatch(va_info, 11, 0, 4096, 0), -1);
@@ -257,7 +257,7 @@ static void back(void)
     if (st != GNTST_okay)
         GIVE_UP("mapping the ring grant: status %d", st);
     CHECK_EQ(mr.dev_bus_addr, inf.ring_mfn << 12);
-    CHECK_EQ(l1e_of(va_ring) & (PADDR_MASK | _PAGE_PRESENT | _PAGE_RW),
+    CHECK_EQ(pt_l1e(va_ring) & (PADDR_MASK | _PAGE_PRESENT | _PAGE_RW),
              mr.dev_bus_addr | _PAGE_PRESENT | _PAGE_RW);
 
     b.remote_port = inf.port;
@@ -318,8 +318,8 @@ static void back(void)
 
     /* Unmap: the address empties, the handle dies, our own frame is intact. */
     CHECK_EQ(unmap1((uintptr_t)va_ring, 0, mr.handle), GNTST_okay);
-    CHECK_EQ(l1e_of(va_ring), 0);
-    CHECK_EQ(probe_read(va_ring, &v), EXINFO(X86_EXC_PF, 0));
+    CHECK_EQ(pt_l1e(va_ring), 0);
+    CHECK_EQ(pt_probe_read(va_ring, &v), EXINFO(X86_EXC_PF, 0));
     CHECK_EQ(unmap1((uintptr_t)va_ring, 0, mr.handle), GNTST_bad_handle);
     CHECK_EQ(remap_page(va_ring, PROT_RW), 0);
     CHECK_EQ(pat_mismatch(va_ring, 12, 0, 4096, 0), -1);

@@ -1,18 +1,25 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Helpers shared by the gnttab_* test guests (this directory has no main.c,
- * so it is not a guest itself).  Each guest includes it once.
+ * Grant-table helpers shared by both families of grant test guests (this
+ * directory has no main.c, so it is not a guest itself):
+ *  - gnttab_*: a single domain grants to itself: it writes entries in its
+ *    own grant table naming its own domid, then maps or copies them with
+ *    dom = its own domid.  Each includes this header once.
+ *  - gntring_*: two or three domains from boot modules share pages.  They
+ *    include ../gntring_common/gntring.h, which includes this header (with
+ *    GT_FRAMES 1) and adds what only several domains need.
  *
- * A single domain grants to itself: it writes entries in its own grant table
- * naming its own domid, then maps or copies them with dom = its own domid.
+ * Common to both: our domid, the grant table set up and mapped, entries
+ * written and read as a granter does, one-operation map / unmap / copy.
+ * Page-table walks and access probes are the runtime's (rt/pt.h).
  *
- * Frames the guest owns are reached at VA = PFN << 12 (the runtime's layout);
- * page-table frames through the M2P in the same way.
+ * Frames the guest owns are reached at VA = PFN << 12 (the runtime's layout).
  */
 #ifndef GNTTAB_COMMON_H
 #define GNTTAB_COMMON_H
 
 #include <rt/runtime.h>
+#include <rt/pt.h>
 #include <xen/grant_table.h>
 
 #define GT_UNUSED __attribute__((unused))
@@ -25,25 +32,25 @@
 #define EINVAL XEN_EINVAL
 #define ENOSYS XEN_ENOSYS
 
-/* Page-table bits and helpers. */
-#define PADDR_MASK   UINT64_C(0x000ffffffffff000)
-#define PTE_MFN(e)   (((e)&PADDR_MASK) >> 12)
+/* Page-table bits (PADDR_MASK, PTE_MFN, PTE_CMP: rt/pt.h). */
 #define PROT_RW      (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
 #define PROT_RO      (_PAGE_PRESENT | _PAGE_ACCESSED)
 #define _PAGE_NX     (UINT64_C(1) << 63)
+#define _PAGE_GNTTAB (UINT64_C(1) << 62)
 #define _PAGE_AVAIL  UINT64_C(0xe00)
-/* Entry bits compared after a grant mapping: frame, present, writable. */
-#define PTE_CMP(e)   ((e) & (PADDR_MASK | _PAGE_PRESENT | _PAGE_RW))
 
 /* Exception information of a #PF with the given error code. */
-#define PF_READ_NP   EXINFO(X86_EXC_PF, 0)
-#define PF_WRITE_P   EXINFO(X86_EXC_PF, PFEC_PRESENT | PFEC_WRITE)
+#define PF_READ_NP EXINFO(X86_EXC_PF, 0)
+#define PF_WRITE_P EXINFO(X86_EXC_PF, PFEC_PRESENT | PFEC_WRITE)
 
-/* The table is grown to this many frames (a few; Xen's and Xenolith's
- * limits are both well above). */
-#define GT_FRAMES     4
-#define GT_PER_FRAME  (4096 / sizeof(struct grant_entry_v1))
-#define GT_ENTRIES    (GT_FRAMES * GT_PER_FRAME)
+/* The table is grown to GT_FRAMES frames: by default a few (Xen's and
+ * Xenolith's limits are both well above); a family that needs only the
+ * first defines GT_FRAMES before including this header. */
+#ifndef GT_FRAMES
+#define GT_FRAMES 4
+#endif
+#define GT_PER_FRAME (4096 / sizeof(struct grant_entry_v1))
+#define GT_ENTRIES   (GT_FRAMES * GT_PER_FRAME)
 
 /* Where the grant-table frames are mapped, and their machine frames. */
 static uint8_t gt_area[GT_FRAMES][4096] __aligned(4096) GT_UNUSED;
@@ -56,109 +63,18 @@ static inline long gnttab_op(unsigned int cmd, void *uop, unsigned int count)
     return _HC(__HYPERVISOR_grant_table_op, cmd, uop, count, 0, 0);
 }
 
-/* Our own domid: an unbound event channel offered to ourselves names it. */
-static inline domid_t find_self_id(void)
-{
-    struct evtchn_alloc_unbound a = {.dom = DOMID_SELF, .remote_dom = DOMID_SELF};
-    struct evtchn_status st = {.dom = DOMID_SELF};
-    struct evtchn_close c;
-
-    if (hypercall_event_channel_op(EVTCHNOP_alloc_unbound, &a))
-        panic("alloc_unbound to ourselves failed");
-    st.port = a.port;
-    if (hypercall_event_channel_op(EVTCHNOP_status, &st))
-        panic("evtchn status failed");
-    c.port = a.port;
-    hypercall_event_channel_op(EVTCHNOP_close, &c);
-    return st.u.unbound.dom;
-}
-
-/* --- page tables --------------------------------------------------------- */
-
-static inline uint64_t *mfn_to_virt(uint64_t mfn)
-{
-    return (uint64_t *)(mfn_to_pfn(mfn) << 12);
-}
-static inline unsigned int pt_idx(uint64_t va, int level)
-{
-    return (va >> (12 + 9 * (level - 1))) & 511;
-}
-/* Machine address of the level-`level` entry that maps va (walk from CR3);
- * 0 if a higher level is not present. */
-static inline uint64_t pte_maddr(uint64_t va, int level)
-{
-    uint64_t mfn = read_cr3() >> 12;
-    for (int l = 4; l > level; l--) {
-        uint64_t e = mfn_to_virt(mfn)[pt_idx(va, l)];
-        if (!(e & _PAGE_PRESENT))
-            return 0;
-        mfn = PTE_MFN(e);
-    }
-    return (mfn << 12) | (pt_idx(va, level) * 8);
-}
-static inline uint64_t read_entry(uint64_t maddr)
-{
-    return ((volatile uint64_t *)mfn_to_virt(maddr >> 12))[(maddr & 0xfff) / 8];
-}
-static inline uint64_t l1e_of(const void *va)
-{
-    return read_entry(pte_maddr((uintptr_t)va, 1));
-}
-static inline long mmu1(uint64_t ptr, uint64_t val)
-{
-    struct mmu_update u = {.ptr = ptr, .val = val};
-    return hypercall_mmu_update(&u, 1, NULL, DOMID_SELF);
-}
-static inline long ext1(unsigned int cmd, uint64_t mfn)
-{
-    struct mmuext_op op = {.cmd = cmd, .arg1.mfn = mfn};
-    return hypercall_mmuext_op(&op, 1, NULL, DOMID_SELF);
-}
-static inline long invlpg(const void *va)
-{
-    struct mmuext_op op = {.cmd = MMUEXT_INVLPG_LOCAL, .arg1.linear_addr = (uintptr_t)va};
-    return hypercall_mmuext_op(&op, 1, NULL, DOMID_SELF);
-}
-
-/* Read / write a qword; 0, or the EXINFO of the fault. */
-static inline uint64_t probe_read(const volatile void *p, uint64_t *val)
-{
-    uint64_t ex = 0, v = 0;
-    __asm__ volatile("1: mov (%[p]), %[v]\n\t2:\n\t" _ASM_EXTABLE(1b, 2b)
-                     : "+a"(ex), [v] "+r"(v)
-                     : [p] "r"(p)
-                     : "memory");
-    *val = v;
-    return ex;
-}
-static inline uint64_t probe_write(volatile void *p, uint64_t val)
-{
-    uint64_t ex = 0;
-    __asm__ volatile("1: mov %[v], (%[p])\n\t2:\n\t" _ASM_EXTABLE(1b, 2b)
-                     : "+a"(ex)
-                     : [p] "r"(p), [v] "r"(val)
-                     : "memory");
-    return ex;
-}
-
-static inline volatile uint64_t *q(const void *p)
-{
-    return (volatile uint64_t *)p;
-}
-
 /* --- the grant table ------------------------------------------------------ */
 
 /* setup_table to GT_FRAMES frames and map them writable at gt_area (the
- * first with update_va_mapping, the others in one mmu_update batch, as
+ * first with update_va_mapping, any others in one mmu_update batch, as
  * Linux's two ways of doing it).  An ERROR result if that fails: nothing
  * else can be tested then. */
-static inline void gt_init(void)
+static inline void gt_setup(void)
 {
     struct gnttab_setup_table st = {.dom = DOMID_SELF, .nr_frames = GT_FRAMES};
     struct mmu_update u[GT_FRAMES];
     long rc;
 
-    self_id = find_self_id();
     xen_set_guest_handle(st.frame_list, gt_frames);
     rc = gnttab_op(GNTTABOP_setup_table, &st, 1);
     if (rc || st.status != GNTST_okay) {
@@ -171,52 +87,64 @@ static inline void gt_init(void)
         test_error("mapping grant frame %#lx: %ld", gt_frames[0], rc);
         test_finish();
     }
-    for (unsigned int i = 1; i < GT_FRAMES; i++)
-        u[i] = (struct mmu_update){.ptr = pte_maddr((uintptr_t)gt_area[i], 1),
-                                   .val = (gt_frames[i] << 12) | PROT_RW};
-    rc = hypercall_mmu_update(&u[1], GT_FRAMES - 1, NULL, DOMID_SELF);
-    if (rc) {
-        test_error("mapping grant frames 1..: %ld", rc);
-        test_finish();
+    if (GT_FRAMES > 1) {
+        for (unsigned int i = 1; i < GT_FRAMES; i++)
+            u[i] = (struct mmu_update){.ptr = pt_maddr((uintptr_t)gt_area[i], 1),
+                                       .val = (gt_frames[i] << 12) | PROT_RW};
+        rc = hypercall_mmu_update(&u[1], GT_FRAMES - 1, NULL, DOMID_SELF);
+        if (rc) {
+            test_error("mapping grant frames 1..: %ld", rc);
+            test_finish();
+        }
+        /* The pages gt_area covered are now unmapped in our p2m: flush them. */
+        pt_flush_tlb();
     }
-    /* The pages gt_area covered are now unmapped in our p2m: flush them. */
-    struct mmuext_op fl = {.cmd = MMUEXT_TLB_FLUSH_LOCAL};
-    hypercall_mmuext_op(&fl, 1, NULL, DOMID_SELF);
     gt_shared = (volatile struct grant_entry_v1 *)gt_area;
-    printf("grant table: %u frames (%#lx..), our domid %u\n", GT_FRAMES, gt_frames[0], self_id);
 }
 
 /* Write entry `ref` as a granter does: frame and domid, barrier, flags. */
 static inline void grant(grant_ref_t ref, domid_t domid, uint64_t mfn, uint16_t flags)
 {
     volatile struct grant_entry_v1 *e = &gt_shared[ref];
+
     e->flags = 0;
-    barrier();
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
     e->frame = (uint32_t)mfn;
     e->domid = domid;
-    barrier();
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
     e->flags = flags;
-    barrier();
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
+
 static inline uint16_t gflags(grant_ref_t ref)
 {
-    return gt_shared[ref].flags;
+    return __atomic_load_n((uint16_t *)&gt_shared[ref].flags, __ATOMIC_SEQ_CST);
 }
+
+/* The whole entry as one word: flags | domid << 16 | frame << 32. */
+static inline uint64_t gword(grant_ref_t ref)
+{
+    return __atomic_load_n((uint64_t *)&gt_shared[ref], __ATOMIC_SEQ_CST);
+}
+
 /* End access as Linux does: swap flags to 0 unless GTF_reading/GTF_writing
  * show the grant in use.  True if access ended. */
 static inline bool end_access(grant_ref_t ref)
 {
     uint16_t *f = (uint16_t *)&gt_shared[ref].flags;
     uint16_t old = __atomic_load_n(f, __ATOMIC_SEQ_CST);
+
     do {
         if (old & (GTF_reading | GTF_writing))
             return false;
-    } while (!__atomic_compare_exchange_n(f, &old, 0, false, __ATOMIC_SEQ_CST,
-                                          __ATOMIC_SEQ_CST));
+    } while (!__atomic_compare_exchange_n(f, &old, 0, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST));
     return true;
 }
 
-/* One map / unmap; the status, with the op kept for the caller. */
+/* --- grant operations ----------------------------------------------------- */
+
+/* One map; the status, with the op kept for the caller (handle and
+ * dev_bus_addr start as markers: a refusal must leave them). */
 static inline int16_t map1(struct gnttab_map_grant_ref *m, grant_ref_t ref, domid_t dom,
                            uint64_t host_addr, uint32_t flags)
 {
@@ -232,6 +160,7 @@ static inline int16_t map1(struct gnttab_map_grant_ref *m, grant_ref_t ref, domi
         check_failed(__FILE__, __LINE__, "map_grant_ref", " returned %ld", rc);
     return m->status;
 }
+
 static inline int16_t unmap1(uint64_t host_addr, uint64_t dev_bus_addr, grant_handle_t handle)
 {
     struct gnttab_unmap_grant_ref u = {
@@ -242,11 +171,13 @@ static inline int16_t unmap1(uint64_t host_addr, uint64_t dev_bus_addr, grant_ha
     return u.status;
 }
 
-/* One copy; the status. */
-static inline int16_t copy1(uint16_t flags, uint64_t src, domid_t sdom, uint16_t soff,
-                            uint64_t dst, domid_t ddom, uint16_t doff, uint16_t len)
+/* A copy op (status 0x7777 until the hypervisor writes it): src and dst are
+ * grant references or frames as flags say. */
+static inline struct gnttab_copy copy_op(uint16_t flags, uint64_t src, domid_t sdom, uint16_t soff,
+                                         uint64_t dst, domid_t ddom, uint16_t doff, uint16_t len)
 {
     struct gnttab_copy c = {.flags = flags, .len = len, .status = 0x7777};
+
     if (flags & GNTCOPY_source_gref)
         c.source.u.ref = (grant_ref_t)src;
     else
@@ -259,10 +190,34 @@ static inline int16_t copy1(uint16_t flags, uint64_t src, domid_t sdom, uint16_t
         c.dest.u.gmfn = dst;
     c.dest.domid = ddom;
     c.dest.offset = doff;
+    return c;
+}
+
+/* One copy; the status. */
+static inline int16_t copy1(uint16_t flags, uint64_t src, domid_t sdom, uint16_t soff, uint64_t dst,
+                            domid_t ddom, uint16_t doff, uint16_t len)
+{
+    struct gnttab_copy c = copy_op(flags, src, sdom, soff, dst, ddom, doff, len);
     long rc = gnttab_op(GNTTABOP_copy, &c, 1);
+
     if (rc)
         check_failed(__FILE__, __LINE__, "copy", " returned %ld", rc);
     return c.status;
+}
+
+/* --- one domain granting to itself (the gnttab_* guests) ------------------ */
+
+/* Our domid, then the table (gt_setup); an ERROR result if that fails. */
+static inline void gt_init(void)
+{
+    self_id = evtchn_self_domid();
+    gt_setup();
+    printf("grant table: %u frames (%#lx..), our domid %u\n", GT_FRAMES, gt_frames[0], self_id);
+}
+
+static inline volatile uint64_t *q(const void *p)
+{
+    return (volatile uint64_t *)p;
 }
 
 /* Fill a page with a pattern derived from seed; check it. */

@@ -103,56 +103,38 @@ static void test_directions(void)
     CHECK_EQ(gflags(RSUB), GTF_permit_access | GTF_sub_page);
 }
 
-static void init_op(struct gnttab_copy *c, uint16_t flags, uint64_t s, domid_t sd, uint16_t so,
-                    uint64_t d, domid_t dd, uint16_t doff, uint16_t len)
-{
-    *c = (struct gnttab_copy){.flags = flags, .len = len, .status = 0x7777};
-    if (flags & GNTCOPY_source_gref)
-        c->source.u.ref = (grant_ref_t)s;
-    else
-        c->source.u.gmfn = s;
-    c->source.domid = sd;
-    c->source.offset = so;
-    if (flags & GNTCOPY_dest_gref)
-        c->dest.u.ref = (grant_ref_t)d;
-    else
-        c->dest.u.gmfn = d;
-    c->dest.domid = dd;
-    c->dest.offset = doff;
-}
-
 static void test_batch(void)
 {
     struct gnttab_copy c[11];
-    uint64_t l1mfn = pte_maddr((uintptr_t)dst[2], 1) >> 12;
-    uint64_t xen_l3 = PTE_MFN(mfn_to_virt(read_cr3() >> 12)[256]);
+    uint64_t l1mfn = pt_maddr((uintptr_t)dst[2], 1) >> 12;
+    uint64_t xen_l3 = PTE_MFN(pt_mfn_to_virt(read_cr3() >> 12)[256]);
     const uint16_t SG = GNTCOPY_source_gref, DG = GNTCOPY_dest_gref;
 
     printf("a batch with bad elements among good ones\n");
     reset();
     /* 0: good, grant -> frame */
-    init_op(&c[0], SG, RSRC, self_id, 0, mfn(dst[1]), DOMID_SELF, 0, 16);
+    c[0] = copy_op(SG, RSRC, self_id, 0, mfn(dst[1]), DOMID_SELF, 0, 16);
     /* 1: a reference past the table */
-    init_op(&c[1], SG, GT_ENTRIES, self_id, 0, mfn(dst[1]), DOMID_SELF, 16, 16);
+    c[1] = copy_op(SG, GT_ENTRIES, self_id, 0, mfn(dst[1]), DOMID_SELF, 16, 16);
     /* 2: good, frame -> grant */
-    init_op(&c[2], DG, mfn(src[1]), DOMID_SELF, 0, RDST, self_id, 32, 16);
+    c[2] = copy_op(DG, mfn(src[1]), DOMID_SELF, 0, RDST, self_id, 32, 16);
     /* 3: past the end of the page */
-    init_op(&c[3], SG, RSRC, self_id, 4000, mfn(dst[1]), DOMID_SELF, 48, 97);
+    c[3] = copy_op(SG, RSRC, self_id, 4000, mfn(dst[1]), DOMID_SELF, 48, 97);
     /* 4: a frame side naming our domain by number */
-    init_op(&c[4], SG, RSRC, self_id, 0, mfn(dst[1]), self_id, 64, 16);
+    c[4] = copy_op(SG, RSRC, self_id, 0, mfn(dst[1]), self_id, 64, 16);
     /* 5: good, grant -> grant */
-    init_op(&c[5], SG | DG, RSRC1, self_id, 0, RDST, self_id, 80, 16);
+    c[5] = copy_op(SG | DG, RSRC1, self_id, 0, RDST, self_id, 80, 16);
     /* 6: a grant of a domain that does not exist */
-    init_op(&c[6], SG, RSRC, 0x7ef, 0, mfn(dst[1]), DOMID_SELF, 96, 16);
+    c[6] = copy_op(SG, RSRC, 0x7ef, 0, mfn(dst[1]), DOMID_SELF, 96, 16);
     /* 7: a source frame that is not ours (the hypervisor's L3) */
-    init_op(&c[7], 0, xen_l3, DOMID_SELF, 0, mfn(dst[1]), DOMID_SELF, 112, 16);
+    c[7] = copy_op(0, xen_l3, DOMID_SELF, 0, mfn(dst[1]), DOMID_SELF, 112, 16);
     /* 8: a destination frame that is a page table of ours */
-    init_op(&c[8], 0, mfn(src[0]), DOMID_SELF, 0, l1mfn, DOMID_SELF, 0, 16);
+    c[8] = copy_op(0, mfn(src[0]), DOMID_SELF, 0, l1mfn, DOMID_SELF, 0, 16);
     /* 9: into a read-only grant */
-    init_op(&c[9], DG, mfn(src[1]), DOMID_SELF, 0, RSRC, self_id, 0, 16);
+    c[9] = copy_op(DG, mfn(src[1]), DOMID_SELF, 0, RSRC, self_id, 0, 16);
     /* 10: good, frame -> frame */
-    init_op(&c[10], 0, mfn(src[1]), DOMID_SELF, 100, mfn(dst[2]), DOMID_SELF, 200, 16);
-    uint64_t l1_before = read_entry(l1mfn << 12);
+    c[10] = copy_op(0, mfn(src[1]), DOMID_SELF, 100, mfn(dst[2]), DOMID_SELF, 200, 16);
+    uint64_t l1_before = pt_read(l1mfn << 12);
 
     CHECK_EQ(gnttab_op(GNTTABOP_copy, c, 11), 0);
     CHECK_EQ(c[0].status, GNTST_okay);
@@ -175,7 +157,7 @@ static void test_batch(void)
           "a refused op wrote dst[0]");
     CHECK(memcmp(dst[2] + 200, src[1] + 100, 16) == 0, "op 10 not done");
     CHECK(is_filled(src[0], 11, 0, 4096), "the read-only grant's frame changed");
-    CHECK_EQ(read_entry(l1mfn << 12), l1_before);
+    CHECK_EQ(pt_read(l1mfn << 12), l1_before);
     CHECK_EQ(gflags(RSRC), GTF_permit_access | GTF_readonly);
     CHECK_EQ(gflags(RSRC1), GTF_permit_access);
     CHECK_EQ(gflags(RDST), GTF_permit_access);
@@ -249,7 +231,7 @@ static void test_efault(void)
     printf("-EFAULT: the second element unreadable\n");
     reset();
     CHECK_EQ(unmap_page(fpage[1]), 0);
-    init_op(c, GNTCOPY_source_gref, RSRC, self_id, 0, mfn(dst[1]), DOMID_SELF, 0, 64);
+    *c = copy_op(GNTCOPY_source_gref, RSRC, self_id, 0, mfn(dst[1]), DOMID_SELF, 0, 64);
     CHECK_EQ(gnttab_op(GNTTABOP_copy, c, 2), -EFAULT);
     CHECK_EQ(c->status, GNTST_okay);
     CHECK(memcmp(dst[1], src[0], 64) == 0, "the first element was not done");

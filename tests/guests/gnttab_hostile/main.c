@@ -52,7 +52,7 @@ static void refused_map(int line, grant_ref_t ref, domid_t dom, uint64_t host_ad
 {
     struct gnttab_map_grant_ref m;
     uint16_t before = ref < GT_ENTRIES ? gflags(ref) : 0;
-    uint64_t pte_before = va ? l1e_of(va) : 0;
+    uint64_t pte_before = va ? pt_l1e(va) : 0;
     int16_t st = map1(&m, ref, dom, host_addr, flags);
 
     if (st != want)
@@ -64,8 +64,8 @@ static void refused_map(int line, grant_ref_t ref, domid_t dom, uint64_t host_ad
                      m.handle, m.dev_bus_addr);
     if (ref < GT_ENTRIES && gflags(ref) != before)
         check_failed(__FILE__, line, "flags unchanged", " %#x -> %#x", before, gflags(ref));
-    if (va && l1e_of(va) != pte_before)
-        check_failed(__FILE__, line, "PTE unchanged", " %#lx -> %#lx", pte_before, l1e_of(va));
+    if (va && pt_l1e(va) != pte_before)
+        check_failed(__FILE__, line, "PTE unchanged", " %#lx -> %#lx", pte_before, pt_l1e(va));
     if (st == GNTST_okay) /* do not leak a mapping we did not expect */
         unmap1(host_addr, flags & GNTMAP_device_map ? m.dev_bus_addr : 0, m.handle);
 }
@@ -81,14 +81,14 @@ static void map_works(grant_ref_t ref, int w, int d)
         return;
     CHECK_EQ(q(win[w])[0], q(data[d])[0]);
     CHECK_EQ(unmap1((uintptr_t)win[w], 0, m.handle), GNTST_okay);
-    CHECK_EQ(l1e_of(win[w]), 0);
+    CHECK_EQ(pt_l1e(win[w]), 0);
 }
 
 static void test_map_refusals(void)
 {
     const uint64_t va = (uintptr_t)win[0];
-    uint64_t xen_l3 = PTE_MFN(mfn_to_virt(read_cr3() >> 12)[256]);
-    uint64_t l1mfn = pte_maddr(va, 1) >> 12;
+    uint64_t xen_l3 = PTE_MFN(pt_mfn_to_virt(read_cr3() >> 12)[256]);
+    uint64_t l1mfn = pt_maddr(va, 1) >> 12;
 
     printf("map refusals\n");
     clear_win(0);
@@ -159,11 +159,11 @@ static void test_addr_refusals(void)
 
     printf("host_addr without an L1 table\n");
     grant(R + 10, self_id, mfn_of(1), GTF_permit_access);
-    if (pte_maddr(empty_va, 1) != 0) {
+    if (pt_maddr(empty_va, 1) != 0) {
         test_skip("the L2 slot of %#lx is in use", empty_va);
     } else {
         REFUSED(R + 10, self_id, empty_va, GNTMAP_host_map, GNTST_general_error, NULL);
-        CHECK_EQ(pte_maddr(empty_va, 1), 0);
+        CHECK_EQ(pt_maddr(empty_va, 1), 0);
     }
     REFUSED(R + 10, self_id, 0x00007ff000000000ull, GNTMAP_host_map, GNTST_general_error, NULL);
     REFUSED(R + 10, self_id, HYPERVISOR_VIRT_START, GNTMAP_host_map, GNTST_general_error, NULL);
@@ -172,7 +172,7 @@ static void test_addr_refusals(void)
 
     printf("GNTMAP_contains_pte at the wrong places\n");
     clear_win(1);
-    pma = pte_maddr(va, 1);
+    pma = pt_maddr(va, 1);
     REFUSED(R + 10, self_id, pma + 4, GNTMAP_host_map | GNTMAP_contains_pte, GNTST_general_error,
             win[1]);
     REFUSED(R + 10, self_id, pma + 1, GNTMAP_host_map | GNTMAP_contains_pte, GNTST_general_error,
@@ -183,12 +183,12 @@ static void test_addr_refusals(void)
             GNTST_general_error, win[1]);
     CHECK_EQ(q(data[2])[3], data2_before);
     /* An L2 entry. */
-    uint64_t l2ma = pte_maddr(va, 2), l2e = read_entry(l2ma);
+    uint64_t l2ma = pt_maddr(va, 2), l2e = pt_read(l2ma);
     REFUSED(R + 10, self_id, l2ma, GNTMAP_host_map | GNTMAP_contains_pte, GNTST_general_error,
             win[1]);
-    CHECK_EQ(read_entry(l2ma), l2e);
+    CHECK_EQ(pt_read(l2ma), l2e);
     /* A page that is not ours (the hypervisor's L3). */
-    uint64_t xen_l3 = PTE_MFN(mfn_to_virt(read_cr3() >> 12)[256]);
+    uint64_t xen_l3 = PTE_MFN(pt_mfn_to_virt(read_cr3() >> 12)[256]);
     REFUSED(R + 10, self_id, xen_l3 << 12, GNTMAP_host_map | GNTMAP_contains_pte,
             GNTST_general_error, win[1]);
     CHECK_EQ(gflags(R + 10), GTF_permit_access);
@@ -205,15 +205,15 @@ static void test_map_over_present(void)
     fill(data[2], 21);
     fill(win[2], 22);
     grant(R + 12, self_id, mfn_of(2), GTF_permit_access);
-    CHECK_EQ(PTE_CMP(l1e_of(win[2])), (virt_to_mfn(win[2]) << 12) | _PAGE_PRESENT | _PAGE_RW);
+    CHECK_EQ(PTE_CMP(pt_l1e(win[2])), (virt_to_mfn(win[2]) << 12) | _PAGE_PRESENT | _PAGE_RW);
     CHECK_EQ(map1(&m, R + 12, self_id, (uintptr_t)win[2], GNTMAP_host_map), GNTST_okay);
-    CHECK_EQ(PTE_CMP(l1e_of(win[2])), (mfn_of(2) << 12) | _PAGE_PRESENT | _PAGE_RW);
-    CHECK_EQ(invlpg(win[2]), 0);
+    CHECK_EQ(PTE_CMP(pt_l1e(win[2])), (mfn_of(2) << 12) | _PAGE_PRESENT | _PAGE_RW);
+    CHECK_EQ(pt_invlpg(win[2]), 0);
     CHECK(is_filled(win[2], 21, 0, 4096), "the VA does not show the granted frame");
     CHECK_EQ(unmap1((uintptr_t)win[2], 0, m.handle), GNTST_okay);
     /* The old mapping is not put back. */
-    CHECK_EQ(l1e_of(win[2]), 0);
-    CHECK_EQ(probe_read(win[2], &v), PF_READ_NP);
+    CHECK_EQ(pt_l1e(win[2]), 0);
+    CHECK_EQ(pt_probe_read(win[2], &v), PF_READ_NP);
     CHECK_EQ(gflags(R + 12), GTF_permit_access);
     restore_win(2);
     CHECK(is_filled(win[2], 22, 0, 4096), "our own page changed");
@@ -231,7 +231,7 @@ static void test_unmap_refusals(void)
     CHECK_EQ(map1(&a, R + 20, self_id, (uintptr_t)win[0], GNTMAP_host_map), GNTST_okay);
     CHECK_EQ(map1(&b, R + 21, self_id, (uintptr_t)win[1], GNTMAP_host_map | GNTMAP_readonly),
              GNTST_okay);
-    uint64_t pa = l1e_of(win[0]), pb = l1e_of(win[1]);
+    uint64_t pa = pt_l1e(win[0]), pb = pt_l1e(win[1]);
 
     /* Handles never handed out. */
     CHECK_EQ(unmap1((uintptr_t)win[0], 0, 0x7fffffff), GNTST_bad_handle);
@@ -248,8 +248,8 @@ static void test_unmap_refusals(void)
     CHECK_EQ(unmap1(0x3fe00000, 0, a.handle), GNTST_general_error);
     /* A dev_bus_addr for a host-only mapping: nothing to do, okay. */
     CHECK_EQ(unmap1(0, 0x1000, a.handle), GNTST_okay);
-    CHECK_EQ(l1e_of(win[0]), pa);
-    CHECK_EQ(l1e_of(win[1]), pb);
+    CHECK_EQ(pt_l1e(win[0]), pa);
+    CHECK_EQ(pt_l1e(win[1]), pb);
     CHECK_EQ(gflags(R + 20), GTF_permit_access | GTF_reading | GTF_writing);
     CHECK_EQ(gflags(R + 21), GTF_permit_access | GTF_reading);
     CHECK_EQ(q(win[0])[0], q(data[0])[0]);
@@ -350,7 +350,7 @@ static void test_end_access(void)
     CHECK_EQ(q(data[2])[0], 0x4444);
     CHECK_EQ(gflags(ref), 0);
     CHECK_EQ(unmap1((uintptr_t)win[0], 0, a.handle), GNTST_okay);
-    CHECK_EQ(l1e_of(win[0]), 0);
+    CHECK_EQ(pt_l1e(win[0]), 0);
     CHECK_EQ(gflags(ref), 0);
     /* Unpinned now, the cleared entry is read again: refused. */
     REFUSED(ref, self_id, (uintptr_t)win[0], GNTMAP_host_map, GNTST_general_error, win[0]);

@@ -36,7 +36,7 @@ static void test_unpin(void)
     printf("a pinned L1 takes a grant PTE through GNTMAP_contains_pte\n");
     memset(l1[0], 0, 4096);
     CHECK_EQ(remap_page(l1[0], PROT_RO), 0);
-    if (!CHECK_EQ(ext1(MMUEXT_PIN_L1_TABLE, l1mfn), 0))
+    if (!CHECK_EQ(pt_ext1(MMUEXT_PIN_L1_TABLE, l1mfn), 0))
         return;
     grant(ref, self_id, virt_to_mfn(data[0]), GTF_permit_access);
     if (!CHECK_EQ(
@@ -48,7 +48,7 @@ static void test_unpin(void)
     CHECK_EQ(gflags(ref), GTF_permit_access | GTF_reading | GTF_writing);
 
     printf("unpinning it\n");
-    CHECK_EQ(ext1(MMUEXT_UNPIN_TABLE, l1mfn), 0);
+    CHECK_EQ(pt_ext1(MMUEXT_UNPIN_TABLE, l1mfn), 0);
     CHECK_EQ(last_exc.count, exc);
     /* An ordinary page again, the entry still in it. */
     CHECK_EQ(remap_page(l1[0], PROT_RW), 0);
@@ -67,18 +67,18 @@ static void test_unhook(void)
 {
     const uint64_t va = 0x3fe00000; /* last 2 MiB of the first GiB */
     struct gnttab_map_grant_ref m;
-    uint64_t l1mfn = virt_to_mfn(l1[1]), l2ma = pte_maddr(va, 2), v;
+    uint64_t l1mfn = virt_to_mfn(l1[1]), l2ma = pt_maddr(va, 2), v;
     const grant_ref_t ref = R + 1;
     uint64_t exc;
 
     printf("an L1 hooked into an L2 slot takes a grant PTE by VA\n");
-    if (read_entry(l2ma) != 0) {
+    if (pt_read(l2ma) != 0) {
         test_skip("L2 slot for %#lx in use", va);
         return;
     }
     memset(l1[1], 0, 4096);
     CHECK_EQ(remap_page(l1[1], PROT_RO), 0);
-    if (!CHECK_EQ(mmu1(l2ma, (l1mfn << 12) | PROT_RW | _PAGE_USER), 0))
+    if (!CHECK_EQ(pt_mmu1(l2ma, (l1mfn << 12) | PROT_RW | _PAGE_USER, DOMID_SELF), 0))
         return;
     fill(data[1], 9);
     grant(ref, self_id, virt_to_mfn(data[1]), GTF_permit_access | GTF_readonly);
@@ -90,12 +90,12 @@ static void test_unhook(void)
 
     printf("unhooking it\n");
     exc = last_exc.count;
-    CHECK_EQ(mmu1(l2ma, 0), 0);
+    CHECK_EQ(pt_mmu1(l2ma, 0, DOMID_SELF), 0);
     CHECK_EQ(last_exc.count, exc);
     CHECK_EQ(hypercall_mmuext_op(&(struct mmuext_op){.cmd = MMUEXT_TLB_FLUSH_LOCAL}, 1, NULL,
                                  DOMID_SELF),
              0);
-    CHECK_EQ(probe_read((void *)(va + 0x3000), &v), PF_READ_NP);
+    CHECK_EQ(pt_probe_read((void *)(va + 0x3000), &v), PF_READ_NP);
     exc = last_exc.count;
     CHECK_EQ(remap_page(l1[1], PROT_RW), 0);
     CHECK_EQ(PTE_CMP(q(l1[1])[3]), virt_to_mfn(data[1]) << 12 | _PAGE_PRESENT);

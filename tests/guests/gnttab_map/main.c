@@ -36,7 +36,7 @@ static uint8_t win[4][4096] __aligned(4096);  /* VAs the grants are mapped at */
 static void clear_win(int i)
 {
     CHECK_EQ(unmap_page(win[i]), 0);
-    CHECK_EQ(l1e_of(win[i]), 0);
+    CHECK_EQ(pt_l1e(win[i]), 0);
 }
 static void restore_win(int i)
 {
@@ -62,17 +62,17 @@ static void test_host_rw(void)
     CHECK(m.handle != 0xdeadbeef, "handle not written");
     printf("  handle %#x dev_bus_addr %#lx\n", m.handle, m.dev_bus_addr);
     CHECK_EQ(gflags(ref), GTF_permit_access | GTF_reading | GTF_writing);
-    pte = l1e_of(win[0]);
+    pte = pt_l1e(win[0]);
     printf("  pte %#lx\n", pte);
     CHECK_EQ(PTE_CMP(pte), (mfn_of(0) << 12) | _PAGE_PRESENT | _PAGE_RW);
     CHECK_EQ(pte & _PAGE_NX, _PAGE_NX);
     CHECK_EQ(pte & _PAGE_AVAIL, 0);
 
     /* Data both ways. */
-    CHECK_EQ(probe_read(win[0] + 8, &v), 0);
+    CHECK_EQ(pt_probe_read(win[0] + 8, &v), 0);
     CHECK_EQ(v, q(data[0])[1]);
     CHECK(is_filled(win[0], 1, 0, 4096), "the mapping does not show the granted frame");
-    CHECK_EQ(probe_write(win[0] + 16, 0x1234567890abcdefull), 0);
+    CHECK_EQ(pt_probe_write(win[0] + 16, 0x1234567890abcdefull), 0);
     CHECK_EQ(q(data[0])[2], 0x1234567890abcdefull);
     q(data[0])[3] = 0xfeedfacecafebeefull;
     CHECK_EQ(q(win[0])[3], 0xfeedfacecafebeefull);
@@ -84,9 +84,9 @@ static void test_host_rw(void)
     printf("unmap: the VA is unmapped, the flags cleared\n");
     CHECK_EQ(unmap1((uintptr_t)win[0], 0, m.handle), GNTST_okay);
     CHECK_EQ(gflags(ref), GTF_permit_access);
-    CHECK_EQ(l1e_of(win[0]), 0);
+    CHECK_EQ(pt_l1e(win[0]), 0);
     /* No invlpg of ours: the hypervisor flushed. */
-    CHECK_EQ(probe_read(win[0], &v), PF_READ_NP);
+    CHECK_EQ(pt_probe_read(win[0], &v), PF_READ_NP);
     CHECK_EQ(last_exc.cr2, (uintptr_t)win[0]);
     CHECK_EQ(q(data[0])[2], 0x1234567890abcdefull);
 
@@ -111,28 +111,28 @@ static void test_host_ro(void)
              GNTST_okay);
     CHECK_EQ(m.dev_bus_addr, mfn_of(1) << 12);
     CHECK_EQ(gflags(ref), GTF_permit_access | GTF_reading);
-    pte = l1e_of(win[1]);
+    pte = pt_l1e(win[1]);
     CHECK_EQ(PTE_CMP(pte), (mfn_of(1) << 12) | _PAGE_PRESENT);
-    CHECK_EQ(probe_read(win[1] + 64, &v), 0);
+    CHECK_EQ(pt_probe_read(win[1] + 64, &v), 0);
     CHECK_EQ(v, q(data[1])[8]);
     printf("  a write through it faults\n");
-    CHECK_EQ(probe_write(win[1] + 64, 0x77), PF_WRITE_P);
+    CHECK_EQ(pt_probe_write(win[1] + 64, 0x77), PF_WRITE_P);
     CHECK_EQ(last_exc.cr2, (uintptr_t)win[1] + 64);
     CHECK(is_filled(data[1], 2, 0, 4096), "the frame changed");
     CHECK(!end_access(ref), "ended access to a mapped grant");
     CHECK_EQ(unmap1((uintptr_t)win[1], 0, m.handle), GNTST_okay);
     CHECK_EQ(gflags(ref), GTF_permit_access);
-    CHECK_EQ(l1e_of(win[1]), 0);
-    CHECK_EQ(probe_read(win[1], &v), PF_READ_NP);
+    CHECK_EQ(pt_l1e(win[1]), 0);
+    CHECK_EQ(pt_probe_read(win[1], &v), PF_READ_NP);
 
     printf("host_map read-only of a GTF_readonly grant\n");
     grant(ref, self_id, mfn_of(1), GTF_permit_access | GTF_readonly);
     CHECK_EQ(map1(&m, ref, self_id, (uintptr_t)win[1], GNTMAP_host_map | GNTMAP_readonly),
              GNTST_okay);
     CHECK_EQ(gflags(ref), GTF_permit_access | GTF_readonly | GTF_reading);
-    CHECK_EQ(PTE_CMP(l1e_of(win[1])), (mfn_of(1) << 12) | _PAGE_PRESENT);
+    CHECK_EQ(PTE_CMP(pt_l1e(win[1])), (mfn_of(1) << 12) | _PAGE_PRESENT);
     CHECK_EQ(q(win[1])[5], q(data[1])[5]);
-    CHECK_EQ(probe_write(win[1], 0x77), PF_WRITE_P);
+    CHECK_EQ(pt_probe_write(win[1], 0x77), PF_WRITE_P);
     CHECK_EQ(unmap1((uintptr_t)win[1], 0, m.handle), GNTST_okay);
     CHECK_EQ(gflags(ref), GTF_permit_access | GTF_readonly);
     CHECK(end_access(ref), "could not end access after unmap");
@@ -191,29 +191,29 @@ static void test_contains_pte(void)
     fill(data[3], 4);
     grant(ref, self_id, mfn_of(3), GTF_permit_access);
     clear_win(2);
-    pma = pte_maddr((uintptr_t)win[2], 1);
+    pma = pt_maddr((uintptr_t)win[2], 1);
     CHECK_EQ(map1(&m, ref, self_id, pma, GNTMAP_host_map | GNTMAP_contains_pte), GNTST_okay);
     CHECK_EQ(m.dev_bus_addr, mfn_of(3) << 12);
     CHECK_EQ(gflags(ref), GTF_permit_access | GTF_reading | GTF_writing);
-    CHECK_EQ(PTE_CMP(read_entry(pma)), (mfn_of(3) << 12) | _PAGE_PRESENT | _PAGE_RW);
+    CHECK_EQ(PTE_CMP(pt_read(pma)), (mfn_of(3) << 12) | _PAGE_PRESENT | _PAGE_RW);
     CHECK(is_filled(win[2], 4, 0, 4096), "the mapping does not show the granted frame");
     q(win[2])[511] = 0x5151;
     CHECK_EQ(q(data[3])[511], 0x5151);
     /* Unmap: the same machine address. */
     CHECK_EQ(unmap1(pma, 0, m.handle), GNTST_okay);
-    CHECK_EQ(read_entry(pma), 0);
+    CHECK_EQ(pt_read(pma), 0);
     CHECK_EQ(gflags(ref), GTF_permit_access);
-    CHECK_EQ(probe_read(win[2], &v), PF_READ_NP);
+    CHECK_EQ(pt_probe_read(win[2], &v), PF_READ_NP);
 
     printf("GNTMAP_contains_pte read-only\n");
     CHECK_EQ(map1(&m, ref, self_id, pma, GNTMAP_host_map | GNTMAP_contains_pte | GNTMAP_readonly),
              GNTST_okay);
     CHECK_EQ(gflags(ref), GTF_permit_access | GTF_reading);
-    CHECK_EQ(PTE_CMP(read_entry(pma)), (mfn_of(3) << 12) | _PAGE_PRESENT);
+    CHECK_EQ(PTE_CMP(pt_read(pma)), (mfn_of(3) << 12) | _PAGE_PRESENT);
     CHECK_EQ(q(win[2])[511], 0x5151);
-    CHECK_EQ(probe_write(win[2], 1), PF_WRITE_P);
+    CHECK_EQ(pt_probe_write(win[2], 1), PF_WRITE_P);
     CHECK_EQ(unmap1(pma, 0, m.handle), GNTST_okay);
-    CHECK_EQ(read_entry(pma), 0);
+    CHECK_EQ(pt_read(pma), 0);
     CHECK_EQ(gflags(ref), GTF_permit_access);
     CHECK(end_access(ref), "could not end access after unmap");
     restore_win(2);
@@ -230,10 +230,10 @@ static void test_avail_bits(void)
     CHECK_EQ(
         map1(&m, ref, self_id, (uintptr_t)win[3], GNTMAP_host_map | (5u << _GNTMAP_guest_avail0)),
         GNTST_okay);
-    CHECK_EQ(l1e_of(win[3]) & _PAGE_AVAIL, 5u << 9);
-    CHECK_EQ(PTE_CMP(l1e_of(win[3])), (mfn_of(0) << 12) | _PAGE_PRESENT | _PAGE_RW);
+    CHECK_EQ(pt_l1e(win[3]) & _PAGE_AVAIL, 5u << 9);
+    CHECK_EQ(PTE_CMP(pt_l1e(win[3])), (mfn_of(0) << 12) | _PAGE_PRESENT | _PAGE_RW);
     CHECK_EQ(unmap1((uintptr_t)win[3], 0, m.handle), GNTST_okay);
-    CHECK_EQ(l1e_of(win[3]), 0);
+    CHECK_EQ(pt_l1e(win[3]), 0);
     CHECK_EQ(gflags(ref), GTF_permit_access);
     CHECK(end_access(ref), "could not end access after unmap");
     restore_win(3);
@@ -271,12 +271,12 @@ static void test_device_map(void)
     CHECK_EQ(map1(&m, ref, self_id, (uintptr_t)win[0], GNTMAP_device_map | GNTMAP_host_map),
              GNTST_okay);
     CHECK_EQ(gflags(ref), GTF_permit_access | GTF_reading | GTF_writing);
-    CHECK_EQ(PTE_CMP(l1e_of(win[0])), (mfn_of(1) << 12) | _PAGE_PRESENT | _PAGE_RW);
+    CHECK_EQ(PTE_CMP(pt_l1e(win[0])), (mfn_of(1) << 12) | _PAGE_PRESENT | _PAGE_RW);
     CHECK_EQ(unmap1(0, 0, m.handle), GNTST_okay); /* neither: nothing */
-    CHECK_EQ(PTE_CMP(l1e_of(win[0])), (mfn_of(1) << 12) | _PAGE_PRESENT | _PAGE_RW);
+    CHECK_EQ(PTE_CMP(pt_l1e(win[0])), (mfn_of(1) << 12) | _PAGE_PRESENT | _PAGE_RW);
     CHECK_EQ(unmap1((uintptr_t)win[0], 0, m.handle), GNTST_okay); /* the host part */
-    CHECK_EQ(l1e_of(win[0]), 0);
-    CHECK_EQ(probe_read(win[0], &v), PF_READ_NP);
+    CHECK_EQ(pt_l1e(win[0]), 0);
+    CHECK_EQ(pt_probe_read(win[0], &v), PF_READ_NP);
     CHECK_EQ(gflags(ref), GTF_permit_access | GTF_reading | GTF_writing); /* device part */
     CHECK_EQ(unmap1((uintptr_t)win[0], 0, m.handle), GNTST_okay); /* no host part left: nothing */
     CHECK_EQ(gflags(ref), GTF_permit_access | GTF_reading | GTF_writing);
@@ -320,9 +320,9 @@ static void test_batches(void)
     CHECK_EQ(gflags(ref), GTF_permit_access | GTF_reading | GTF_writing);
     CHECK_EQ(gflags(ref + 1), 0);
     CHECK_EQ(gflags(ref + 2), GTF_permit_access | GTF_readonly | GTF_reading);
-    CHECK_EQ(PTE_CMP(l1e_of(win[0])), (mfn_of(0) << 12) | _PAGE_PRESENT | _PAGE_RW);
-    CHECK_EQ(l1e_of(win[1]), 0);
-    CHECK_EQ(PTE_CMP(l1e_of(win[2])), (mfn_of(2) << 12) | _PAGE_PRESENT);
+    CHECK_EQ(PTE_CMP(pt_l1e(win[0])), (mfn_of(0) << 12) | _PAGE_PRESENT | _PAGE_RW);
+    CHECK_EQ(pt_l1e(win[1]), 0);
+    CHECK_EQ(PTE_CMP(pt_l1e(win[2])), (mfn_of(2) << 12) | _PAGE_PRESENT);
 
     printf("a batch of unmaps with a bad handle in the middle\n");
     u[0] = (struct gnttab_unmap_grant_ref){
@@ -335,8 +335,8 @@ static void test_batches(void)
     CHECK_EQ(u[0].status, GNTST_okay);
     CHECK_EQ(u[1].status, GNTST_bad_handle);
     CHECK_EQ(u[2].status, GNTST_okay);
-    CHECK_EQ(l1e_of(win[0]), 0);
-    CHECK_EQ(l1e_of(win[2]), 0);
+    CHECK_EQ(pt_l1e(win[0]), 0);
+    CHECK_EQ(pt_l1e(win[2]), 0);
     CHECK_EQ(gflags(ref), GTF_permit_access);
     CHECK_EQ(gflags(ref + 2), GTF_permit_access | GTF_readonly);
 
@@ -349,7 +349,7 @@ static void test_batches(void)
     CHECK_EQ(u[0].status, GNTST_okay);
     CHECK_EQ(u[1].status, GNTST_bad_handle);
     CHECK_EQ(gflags(ref), GTF_permit_access);
-    CHECK_EQ(l1e_of(win[0]), 0);
+    CHECK_EQ(pt_l1e(win[0]), 0);
     CHECK(end_access(ref), "could not end access after unmap");
     CHECK(end_access(ref + 2), "could not end access after unmap");
     for (int i = 0; i < 3; i++)
@@ -369,7 +369,7 @@ static void test_unmap_and_replace(void)
     grant(ref, self_id, mfn_of(2), GTF_permit_access);
     clear_win(0);
     CHECK_EQ(map1(&m, ref, self_id, (uintptr_t)win[0], GNTMAP_host_map), GNTST_okay);
-    own = l1e_of(win[1]);
+    own = pt_l1e(win[1]);
     /* Touch it, so that a TLB entry for win[1] may exist. */
     CHECK(is_filled(win[1], 9, 0, 4096), "our own page changed");
     r = (struct gnttab_unmap_and_replace){.host_addr = (uintptr_t)win[0],
@@ -379,11 +379,11 @@ static void test_unmap_and_replace(void)
     CHECK_EQ(gnttab_op(GNTTABOP_unmap_and_replace, &r, 1), 0);
     CHECK_EQ(r.status, GNTST_okay);
     CHECK_EQ(gflags(ref), GTF_permit_access);
-    CHECK_EQ(PTE_CMP(l1e_of(win[0])), PTE_CMP(own));
-    CHECK_EQ(l1e_of(win[1]), 0);
+    CHECK_EQ(PTE_CMP(pt_l1e(win[0])), PTE_CMP(own));
+    CHECK_EQ(pt_l1e(win[1]), 0);
     /* No flush of ours. */
     CHECK(is_filled(win[0], 9, 0, 4096), "host_addr does not show new_addr's page");
-    CHECK_EQ(probe_read(win[1], &v), PF_READ_NP);
+    CHECK_EQ(pt_probe_read(win[1], &v), PF_READ_NP);
     CHECK_EQ(unmap1((uintptr_t)win[0], 0, m.handle), GNTST_bad_handle);
     CHECK_EQ(remap_page(win[0], PROT_RW), 0);
     restore_win(1);
@@ -396,20 +396,20 @@ static void test_unmap_and_replace(void)
         .host_addr = (uintptr_t)win[0], .new_addr = 0, .handle = m.handle, .status = 0x7777};
     CHECK_EQ(gnttab_op(GNTTABOP_unmap_and_replace, &r, 1), 0);
     CHECK_EQ(r.status, GNTST_okay);
-    CHECK_EQ(l1e_of(win[0]), 0);
-    CHECK_EQ(probe_read(win[0], &v), PF_READ_NP);
+    CHECK_EQ(pt_l1e(win[0]), 0);
+    CHECK_EQ(pt_probe_read(win[0], &v), PF_READ_NP);
     CHECK_EQ(gflags(ref), GTF_permit_access);
 
     printf("unmap_and_replace of a GNTMAP_contains_pte mapping: refused\n");
-    pma = pte_maddr((uintptr_t)win[0], 1);
+    pma = pt_maddr((uintptr_t)win[0], 1);
     CHECK_EQ(map1(&m, ref, self_id, pma, GNTMAP_host_map | GNTMAP_contains_pte), GNTST_okay);
-    own = l1e_of(win[1]);
+    own = pt_l1e(win[1]);
     r = (struct gnttab_unmap_and_replace){
         .host_addr = pma, .new_addr = (uintptr_t)win[1], .handle = m.handle, .status = 0x7777};
     CHECK_EQ(gnttab_op(GNTTABOP_unmap_and_replace, &r, 1), 0);
     CHECK_EQ(r.status, GNTST_general_error);
-    CHECK_EQ(l1e_of(win[1]), own);
-    CHECK_EQ(PTE_CMP(read_entry(pma)), (mfn_of(2) << 12) | _PAGE_PRESENT | _PAGE_RW);
+    CHECK_EQ(pt_l1e(win[1]), own);
+    CHECK_EQ(PTE_CMP(pt_read(pma)), (mfn_of(2) << 12) | _PAGE_PRESENT | _PAGE_RW);
     CHECK_EQ(gflags(ref), GTF_permit_access | GTF_reading | GTF_writing);
     CHECK_EQ(unmap1(pma, 0, m.handle), GNTST_okay);
     CHECK_EQ(gflags(ref), GTF_permit_access);

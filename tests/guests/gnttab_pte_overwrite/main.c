@@ -36,17 +36,17 @@ static uint8_t win[3][4096] __aligned(4096);
 
 static void test_bit62(void)
 {
-    uint64_t pma = pte_maddr((uintptr_t)win[2], 1);
+    uint64_t pma = pt_maddr((uintptr_t)win[2], 1);
     uint64_t mfn = virt_to_mfn(data[1]);
 
     printf("an ordinary L1 entry with bit 62 set\n");
     q(data[1])[7] = 0x6262;
-    if (CHECK_EQ(mmu1(pma, (mfn << 12) | PROT_RW | (UINT64_C(1) << 62)), 0)) {
-        CHECK_EQ(read_entry(pma) & (PADDR_MASK | (UINT64_C(1) << 62)),
+    if (CHECK_EQ(pt_mmu1(pma, (mfn << 12) | PROT_RW | (UINT64_C(1) << 62), DOMID_SELF), 0)) {
+        CHECK_EQ(pt_read(pma) & (PADDR_MASK | (UINT64_C(1) << 62)),
                  (mfn << 12) | (UINT64_C(1) << 62));
-        CHECK_EQ(invlpg(win[2]), 0);
+        CHECK_EQ(pt_invlpg(win[2]), 0);
         CHECK_EQ(q(win[2])[7], 0x6262);
-        CHECK_EQ(mmu1(pma, 0), 0);
+        CHECK_EQ(pt_mmu1(pma, 0, DOMID_SELF), 0);
     }
     CHECK_EQ(remap_page(win[2], PROT_RW), 0);
 }
@@ -75,15 +75,15 @@ static void test_map_over_grant(void)
         return;
     }
     CHECK_EQ(last_exc.count, exc);
-    CHECK_EQ(PTE_CMP(l1e_of(win[2])), (virt_to_mfn(data[1]) << 12) | _PAGE_PRESENT);
-    CHECK_EQ(invlpg(win[2]), 0);
+    CHECK_EQ(PTE_CMP(pt_l1e(win[2])), (virt_to_mfn(data[1]) << 12) | _PAGE_PRESENT);
+    CHECK_EQ(pt_invlpg(win[2]), 0);
     CHECK(is_filled(win[2], 4, 0, 4096), "the mapping does not show the second frame");
     CHECK_EQ(gflags(ra), GTF_permit_access | GTF_reading | GTF_writing);
     CHECK_EQ(gflags(rb), GTF_permit_access | GTF_reading);
     /* The first mapping is stale: its PTE is gone. */
     CHECK_EQ(unmap1((uintptr_t)win[2], 0, a.handle), GNTST_general_error);
     CHECK_EQ(unmap1((uintptr_t)win[2], 0, b.handle), GNTST_okay);
-    CHECK_EQ(l1e_of(win[2]), 0);
+    CHECK_EQ(pt_l1e(win[2]), 0);
     CHECK_EQ(gflags(rb), GTF_permit_access);
     CHECK_EQ(gflags(ra), GTF_permit_access | GTF_reading | GTF_writing);
     CHECK(!end_access(ra), "ended access to a grant still pinned");
@@ -93,7 +93,7 @@ static void test_map_over_grant(void)
 static void test_mmu_update(void)
 {
     struct gnttab_map_grant_ref m, m2;
-    uint64_t pma = pte_maddr((uintptr_t)win[0], 1), v;
+    uint64_t pma = pt_maddr((uintptr_t)win[0], 1), v;
     const grant_ref_t ref = R;
     uint64_t exc = last_exc.count;
 
@@ -103,14 +103,14 @@ static void test_mmu_update(void)
     CHECK_EQ(unmap_page(win[0]), 0);
     if (!CHECK_EQ(map1(&m, ref, self_id, (uintptr_t)win[0], GNTMAP_host_map), GNTST_okay))
         return;
-    CHECK_EQ(PTE_CMP(read_entry(pma)), (virt_to_mfn(data[0]) << 12) | _PAGE_PRESENT | _PAGE_RW);
+    CHECK_EQ(PTE_CMP(pt_read(pma)), (virt_to_mfn(data[0]) << 12) | _PAGE_PRESENT | _PAGE_RW);
     CHECK(is_filled(win[0], 5, 0, 4096), "the mapping does not show the frame");
 
-    CHECK_EQ(mmu1(pma, 0), 0);
+    CHECK_EQ(pt_mmu1(pma, 0, DOMID_SELF), 0);
     CHECK_EQ(last_exc.count, exc); /* no #GP or anything else delivered */
-    CHECK_EQ(read_entry(pma), 0);
-    CHECK_EQ(invlpg(win[0]), 0);
-    CHECK_EQ(probe_read(win[0], &v), PF_READ_NP);
+    CHECK_EQ(pt_read(pma), 0);
+    CHECK_EQ(pt_invlpg(win[0]), 0);
+    CHECK_EQ(pt_probe_read(win[0], &v), PF_READ_NP);
     exc = last_exc.count;
 
     printf("  the grant stays pinned\n");
@@ -125,7 +125,7 @@ static void test_mmu_update(void)
     CHECK(m2.handle != m.handle, "the stale handle %#x was handed out again", m.handle);
     CHECK(is_filled(win[0], 5, 0, 4096), "the mapping does not show the frame");
     CHECK_EQ(unmap1((uintptr_t)win[0], 0, m2.handle), GNTST_okay);
-    CHECK_EQ(read_entry(pma), 0);
+    CHECK_EQ(pt_read(pma), 0);
     /* The stale mapping still holds the pin. */
     CHECK_EQ(gflags(ref), GTF_permit_access | GTF_reading | GTF_writing);
     CHECK_EQ(unmap1((uintptr_t)win[0], 0, m.handle), GNTST_general_error);
@@ -156,7 +156,7 @@ static void test_update_va_mapping(void)
     CHECK_EQ(gflags(ref), GTF_permit_access | GTF_readonly | GTF_reading);
     CHECK(!end_access(ref), "ended access to a grant still pinned");
     CHECK_EQ(unmap1((uintptr_t)win[1], 0, m.handle), GNTST_general_error);
-    CHECK_EQ(PTE_CMP(l1e_of(win[1])), (virt_to_mfn(win[1]) << 12) | _PAGE_PRESENT | _PAGE_RW);
+    CHECK_EQ(PTE_CMP(pt_l1e(win[1])), (virt_to_mfn(win[1]) << 12) | _PAGE_PRESENT | _PAGE_RW);
     CHECK(is_filled(win[1], 7, 0, 4096), "our own page changed");
     CHECK(is_filled(data[1], 6, 0, 4096), "the granted frame changed");
     CHECK_EQ(gflags(ref), GTF_permit_access | GTF_readonly | GTF_reading);

@@ -178,7 +178,7 @@ static void test_map_table(void)
                                          UVMF_INVLPG),
              0);
     for (unsigned int i = 1; i < GT_FRAMES; i++)
-        u[i] = (struct mmu_update){.ptr = pte_maddr((uintptr_t)gt_area[i], 1),
+        u[i] = (struct mmu_update){.ptr = pt_maddr((uintptr_t)gt_area[i], 1),
                                    .val = (gt_frames[i] << 12) | PROT_RW};
     CHECK_EQ(hypercall_mmu_update(&u[1], GT_FRAMES - 1, &done, DOMID_SELF), 0);
     CHECK_EQ(done, GT_FRAMES - 1);
@@ -186,7 +186,7 @@ static void test_map_table(void)
                                  DOMID_SELF),
              0);
     for (unsigned int i = 0; i < GT_FRAMES; i++)
-        CHECK_EQ(PTE_CMP(l1e_of(gt_area[i])), (gt_frames[i] << 12) | _PAGE_PRESENT | _PAGE_RW);
+        CHECK_EQ(PTE_CMP(pt_l1e(gt_area[i])), (gt_frames[i] << 12) | _PAGE_PRESENT | _PAGE_RW);
     gt_shared = (volatile struct grant_entry_v1 *)gt_area;
 
     /* A fresh table is zero. */
@@ -257,7 +257,7 @@ static void test_hypercall(void)
 
 void test_main(void)
 {
-    self_id = find_self_id();
+    self_id = evtchn_self_domid();
     printf("our domid: %u\n", self_id);
     test_query_initial();
     test_setup();

@@ -13,6 +13,7 @@
  *  - an unknown domain is -ESRCH, an unknown sub-op -ENOSYS.
  */
 #include <rt/runtime.h>
+#include <rt/pt.h>
 
 const char test_title[] = "memory_op: reservations, accounting, limits, maps";
 
@@ -21,10 +22,8 @@ const char test_title[] = "memory_op: reservations, accounting, limits, maps";
 #define EBUSY  XEN_EBUSY
 #define ENOSYS XEN_ENOSYS
 
-#define PADDR_MASK UINT64_C(0x000ffffffffff000)
-#define PTE_MFN(e) (((e)&PADDR_MASK) >> 12)
-#define PROT_RW    (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
-#define BIG        65536u /* 256 MiB of extra pages: more than the machine has */
+#define PROT_RW (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
+#define BIG     65536u /* 256 MiB of extra pages: more than the machine has */
 
 static uint8_t win[4096] __aligned(4096);
 static xen_pfn_t list[BIG];
@@ -105,7 +104,7 @@ static void test_increase_decrease(void)
     CHECK_EQ(cur(), c0);
 
     printf("decrease stops at a frame that is not ours\n");
-    xen_pfn_t xen = PTE_MFN(((uint64_t *)(mfn_to_pfn(read_cr3() >> 12) << 12))[256]);
+    xen_pfn_t xen = PTE_MFN(pt_mfn_to_virt(read_cr3() >> 12)[256]);
     CHECK_EQ(reservation(XENMEM_increase_reservation, list, 1, 0), 1);
     list[1] = xen;
     list[2] = list[0];

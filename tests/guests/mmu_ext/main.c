@@ -16,6 +16,7 @@
  *    -EOPNOTSUPP; COPY_PAGE/CLEAR_PAGE, not onto page tables; SET_LDT bounds.
  */
 #include <rt/runtime.h>
+#include <rt/pt.h>
 
 const char test_title[] = "mmu_ext: pin/unpin, base pointers, flushes, update_va_mapping, multicall";
 
@@ -25,11 +26,9 @@ const char test_title[] = "mmu_ext: pin/unpin, base pointers, flushes, update_va
 #define ENOSYS     XEN_ENOSYS
 #define EOPNOTSUPP XEN_EOPNOTSUPP
 
-#define PADDR_MASK UINT64_C(0x000ffffffffff000)
-#define PTE_MFN(e) (((e)&PADDR_MASK) >> 12)
-#define PROT_RW    (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
-#define PROT_RO    (_PAGE_PRESENT | _PAGE_ACCESSED)
-#define PROT_PT    (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_USER)
+#define PROT_RW (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
+#define PROT_RO (_PAGE_PRESENT | _PAGE_ACCESSED)
+#define PROT_PT (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_USER)
 
 static uint64_t pt[4][512] __aligned(4096); /* a fresh L1, L2, L3, L4 */
 static uint64_t l4copy[512] __aligned(4096);
@@ -37,30 +36,10 @@ static uint8_t win[4096] __aligned(4096);
 static uint64_t data[2][512] __aligned(4096);
 static const uint64_t tree_va = UINT64_C(0x0000008040201000); /* L4 1, L3 1, L2 1, L1 1 */
 
-static uint64_t *mfn_to_virt(uint64_t mfn)
-{
-    return (uint64_t *)(mfn_to_pfn(mfn) << 12);
-}
-static unsigned int pt_idx(uint64_t va, int level)
-{
-    return (va >> (12 + 9 * (level - 1))) & 511;
-}
-static uint64_t pte_maddr(uint64_t va, int level)
-{
-    uint64_t mfn = read_cr3() >> 12;
-    for (int l = 4; l > level; l--)
-        mfn = PTE_MFN(mfn_to_virt(mfn)[pt_idx(va, l)]);
-    return (mfn << 12) | (pt_idx(va, level) * 8);
-}
 static long ext1(unsigned int cmd, uint64_t arg1, uint64_t arg2)
 {
     struct mmuext_op op = {.cmd = cmd, .arg1.mfn = arg1, .arg2.src_mfn = arg2};
     return hypercall_mmuext_op(&op, 1, NULL, DOMID_SELF);
-}
-static long mmu1(uint64_t ptr, uint64_t val)
-{
-    struct mmu_update u = {.ptr = ptr, .val = val};
-    return hypercall_mmu_update(&u, 1, NULL, DOMID_SELF);
 }
 static uint64_t rd(const void *p)
 {
@@ -118,7 +97,7 @@ static void test_pin(void)
 static void test_baseptr(void)
 {
     uint64_t old = read_cr3() >> 12, new = virt_to_mfn(l4copy);
-    const uint64_t *cur = mfn_to_virt(old);
+    const uint64_t *cur = pt_mfn_to_virt(old);
 
     printf("NEW_BASEPTR to a copy of our L4 and back\n");
     memset(l4copy, 0, sizeof(l4copy));
@@ -149,7 +128,7 @@ static void test_baseptr(void)
 
 static void test_flush(void)
 {
-    uint64_t ma = pte_maddr((uintptr_t)win, 1), mask = 1;
+    uint64_t ma = pt_maddr((uintptr_t)win, 1), mask = 1;
     uint64_t fa = virt_to_mfn(data[0]) << 12, fb = virt_to_mfn(data[1]) << 12;
     static const unsigned int cmds[] = {MMUEXT_TLB_FLUSH_LOCAL, MMUEXT_TLB_FLUSH_MULTI,
                                         MMUEXT_TLB_FLUSH_ALL,   MMUEXT_INVLPG_LOCAL,
@@ -163,7 +142,7 @@ static void test_flush(void)
         xen_set_guest_handle(op.arg2.vcpumask, &mask);
         CHECK_EQ(hypercall_update_va_mapping((uintptr_t)win, fa | PROT_RW, UVMF_INVLPG), 0);
         CHECK_EQ(rd(win), 0xaaaa);
-        CHECK_EQ(mmu1(ma, fb | PROT_RW), 0); /* no flush */
+        CHECK_EQ(pt_mmu1(ma, fb | PROT_RW, DOMID_SELF), 0); /* no flush */
         CHECK_EQ(hypercall_mmuext_op(&op, 1, NULL, DOMID_SELF), 0);
         CHECK_EQ(rd(win), 0xbbbb);
     }
@@ -198,16 +177,16 @@ static void test_flush(void)
     /* A bad vcpumask: the entry is updated, then the flush fails. */
     CHECK_EQ(hypercall_update_va_mapping((uintptr_t)win, fb | PROT_RW, 0x10 | UVMF_INVLPG),
              -EFAULT);
-    CHECK_EQ(PTE_MFN(rd(mfn_to_virt(ma >> 12) + (ma & 0xfff) / 8)), fb >> 12);
+    CHECK_EQ(PTE_MFN(pt_read(ma)), fb >> 12);
 
     printf("update_va_mapping of addresses without an L1\n");
-    uint64_t before = rd(mfn_to_virt(ma >> 12) + (ma & 0xfff) / 8);
+    uint64_t before = pt_read(ma);
     CHECK_EQ(hypercall_update_va_mapping(UINT64_C(0x8000000000000000), fa | PROT_RW, UVMF_INVLPG),
              -EINVAL);
     CHECK_EQ(hypercall_update_va_mapping(UINT64_C(0x0000800000000000), fa | PROT_RW, 0), -EINVAL);
     CHECK_EQ(hypercall_update_va_mapping(HYPERVISOR_VIRT_START, fa | PROT_RO, 0), -EINVAL);
     CHECK_EQ(hypercall_update_va_mapping(UINT64_C(0x4000000000), fa | PROT_RW, 0), -EINVAL);
-    CHECK_EQ(rd(mfn_to_virt(ma >> 12) + (ma & 0xfff) / 8), before);
+    CHECK_EQ(pt_read(ma), before);
     CHECK_EQ(remap_page(win, PROT_RW), 0);
 }
 
@@ -262,11 +241,11 @@ static void test_ext_misc(void)
     CHECK_EQ(ext1(MMUEXT_CLEAR_PAGE, virt_to_mfn(data[1]), 0), 0);
     CHECK_EQ(rd(&data[1][100]), 0);
     /* Not onto a page table; not from or to a frame that is not ours. */
-    uint64_t l4e0 = mfn_to_virt(l4)[0];
+    uint64_t l4e0 = pt_mfn_to_virt(l4)[0];
     CHECK_EQ(ext1(MMUEXT_CLEAR_PAGE, l4, 0), -EINVAL);
     CHECK_EQ(ext1(MMUEXT_COPY_PAGE, l4, virt_to_mfn(data[1])), -EINVAL);
-    CHECK_EQ(mfn_to_virt(l4)[0], l4e0);
-    uint64_t xen = PTE_MFN(mfn_to_virt(l4)[256]);
+    CHECK_EQ(pt_mfn_to_virt(l4)[0], l4e0);
+    uint64_t xen = PTE_MFN(pt_mfn_to_virt(l4)[256]);
     CHECK_EQ(ext1(MMUEXT_COPY_PAGE, virt_to_mfn(data[0]), xen), -EINVAL);
     CHECK_EQ(ext1(MMUEXT_CLEAR_PAGE, xen, 0), -EINVAL);
     CHECK_EQ(rd(&data[0][100]), 301);

@@ -8,18 +8,17 @@
  * each can be mapped writable again, and the L4 can be built and used again.
  */
 #include <rt/runtime.h>
+#include <rt/pt.h>
 
 const char test_title[] = "mmu_fork: build, switch to, use and tear down a second address space";
 
 #define EBUSY  XEN_EBUSY
 #define EINVAL XEN_EINVAL
 
-#define PADDR_MASK UINT64_C(0x000ffffffffff000)
-#define PTE_MFN(e) (((e)&PADDR_MASK) >> 12)
-#define PROT_RW    (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
-#define PROT_RO    (_PAGE_PRESENT | _PAGE_ACCESSED)
-#define PROT_PT    (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_USER)
-#define USER_VA    UINT64_C(0x0000008000000000) /* L4 slot 1 */
+#define PROT_RW (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
+#define PROT_RO (_PAGE_PRESENT | _PAGE_ACCESSED)
+#define PROT_PT (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_USER)
+#define USER_VA UINT64_C(0x0000008000000000) /* L4 slot 1 */
 
 /* The runtime's exec_user() installs our boot L4 as the user L4 on first
  * use; this test runs user code under its own user L4, so it calls the
@@ -38,18 +37,9 @@ static const uint8_t user_code[] = {
     0xc3,                                     /* ret */
 };
 
-static uint64_t *mfn_to_virt(uint64_t mfn)
-{
-    return (uint64_t *)(mfn_to_pfn(mfn) << 12);
-}
 static uint64_t mfn(int i)
 {
     return virt_to_mfn(page[i]);
-}
-static long ext1(unsigned int cmd, uint64_t arg)
-{
-    struct mmuext_op op = {.cmd = cmd, .arg1.mfn = arg};
-    return hypercall_mmuext_op(&op, 1, NULL, DOMID_SELF);
 }
 static long switch_to(uint64_t kl4, uint64_t ul4)
 {
@@ -63,7 +53,7 @@ static long switch_to(uint64_t kl4, uint64_t ul4)
 
 static void build(void)
 {
-    const uint64_t *cur = mfn_to_virt(read_cr3() >> 12);
+    const uint64_t *cur = pt_mfn_to_virt(read_cr3() >> 12);
 
     memset(page, 0, sizeof(page));
     memcpy(page[CODE], user_code, sizeof(user_code));
@@ -83,14 +73,14 @@ static void build(void)
 static void make_ro_and_pin(void)
 {
     /* Not yet read-only: refused, nothing taken. */
-    CHECK_EQ(ext1(MMUEXT_PIN_L4_TABLE, mfn(L4K)), -EINVAL);
+    CHECK_EQ(pt_ext1(MMUEXT_PIN_L4_TABLE, mfn(L4K)), -EINVAL);
     CHECK_EQ(switch_to(mfn(L4K), mfn(L4U)), -EINVAL);
     CHECK_EQ(read_cr3() >> 12, virt_to_mfn((void *)start_info->pt_base));
     for (int i = L4K; i <= L1; i++)
         CHECK_EQ(remap_page(page[i], PROT_RO), 0);
     /* L3/L2/L1 are validated once, under the first L4; the second shares. */
-    CHECK_EQ(ext1(MMUEXT_PIN_L4_TABLE, mfn(L4K)), 0);
-    CHECK_EQ(ext1(MMUEXT_PIN_L4_TABLE, mfn(L4U)), 0);
+    CHECK_EQ(pt_ext1(MMUEXT_PIN_L4_TABLE, mfn(L4K)), 0);
+    CHECK_EQ(pt_ext1(MMUEXT_PIN_L4_TABLE, mfn(L4U)), 0);
     for (int i = L4K; i <= L1; i++)
         CHECK_EQ(remap_page(page[i], PROT_RW), -EBUSY);
 }
@@ -114,17 +104,17 @@ static void run_there(uint64_t arg)
 
 static void tear_down(void)
 {
-    CHECK_EQ(ext1(MMUEXT_UNPIN_TABLE, mfn(L4U)), 0);
+    CHECK_EQ(pt_ext1(MMUEXT_UNPIN_TABLE, mfn(L4U)), 0);
     /* Still held by the other L4. */
     for (int i = L3; i <= L1; i++)
         CHECK_EQ(remap_page(page[i], PROT_RW), -EBUSY);
-    CHECK_EQ(ext1(MMUEXT_UNPIN_TABLE, mfn(L4K)), 0);
+    CHECK_EQ(pt_ext1(MMUEXT_UNPIN_TABLE, mfn(L4K)), 0);
     for (int i = 0; i < NPAGES; i++) {
         if (!CHECK_EQ(remap_page(page[i], PROT_RW), 0))
             printf("  %s (mfn %#lx) did not come back\n", names[i], mfn(i));
         ((volatile uint64_t *)page[i])[511] = 0x5a; /* and is writable */
     }
-    CHECK_EQ(ext1(MMUEXT_UNPIN_TABLE, mfn(L4K)), -EINVAL);
+    CHECK_EQ(pt_ext1(MMUEXT_UNPIN_TABLE, mfn(L4K)), -EINVAL);
 }
 
 void test_main(void)

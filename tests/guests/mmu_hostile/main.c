@@ -16,6 +16,7 @@
  *    stays validated.
  */
 #include <rt/runtime.h>
+#include <rt/pt.h>
 
 const char test_title[] = "mmu_hostile: refused page-table requests leave no state changed";
 
@@ -25,47 +26,15 @@ const char test_title[] = "mmu_hostile: refused page-table requests leave no sta
 #define EINVAL XEN_EINVAL
 #define EPERM  XEN_EPERM
 
-#define PADDR_MASK   UINT64_C(0x000ffffffffff000)
-#define PTE_MFN(e)   (((e)&PADDR_MASK) >> 12)
-#define PROT_RW      (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
-#define PROT_RO      (_PAGE_PRESENT | _PAGE_ACCESSED)
-#define PROT_PT      (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_USER)
-#define _PAGE_PSE    UINT64_C(0x080)
-#define PTE_CMP(e)   ((e) & (PADDR_MASK | _PAGE_PRESENT | _PAGE_RW))
+#define PROT_RW   (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
+#define PROT_RO   (_PAGE_PRESENT | _PAGE_ACCESSED)
+#define PROT_PT   (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_USER)
+#define _PAGE_PSE UINT64_C(0x080)
 
 static uint8_t win[4096] __aligned(4096);       /* the VA we retarget */
 static uint64_t tbl[2][512] __aligned(4096);    /* candidate tables */
 static uint64_t data[512] __aligned(4096);
 
-static uint64_t *mfn_to_virt(uint64_t mfn)
-{
-    return (uint64_t *)(mfn_to_pfn(mfn) << 12);
-}
-static unsigned int pt_idx(uint64_t va, int level)
-{
-    return (va >> (12 + 9 * (level - 1))) & 511;
-}
-static uint64_t pte_maddr(uint64_t va, int level)
-{
-    uint64_t mfn = read_cr3() >> 12;
-    for (int l = 4; l > level; l--)
-        mfn = PTE_MFN(mfn_to_virt(mfn)[pt_idx(va, l)]);
-    return (mfn << 12) | (pt_idx(va, level) * 8);
-}
-static uint64_t read_entry(uint64_t maddr)
-{
-    return ((volatile uint64_t *)mfn_to_virt(maddr >> 12))[(maddr & 0xfff) / 8];
-}
-static long mmu1(uint64_t ptr, uint64_t val, unsigned int foreigndom)
-{
-    struct mmu_update u = {.ptr = ptr, .val = val};
-    return _HC(__HYPERVISOR_mmu_update, &u, 1, NULL, foreigndom, 0);
-}
-static long ext1(unsigned int cmd, uint64_t mfn)
-{
-    struct mmuext_op op = {.cmd = cmd, .arg1.mfn = mfn};
-    return hypercall_mmuext_op(&op, 1, NULL, DOMID_SELF);
-}
 static long map_win(uint64_t mfn, uint64_t prot)
 {
     return hypercall_update_va_mapping((uintptr_t)win, (mfn << 12) | prot, UVMF_INVLPG);
@@ -86,14 +55,14 @@ static void test_writable_pt(void)
 
     printf("writable mappings of page tables\n");
     CHECK_EQ(map_win(l4mfn, PROT_RW), -EBUSY);
-    CHECK_EQ(read_entry(win_ma), win_before);
+    CHECK_EQ(pt_read(win_ma), win_before);
     CHECK_EQ(map_win(l1mfn, PROT_RW), -EBUSY);
-    CHECK_EQ(read_entry(win_ma), win_before);
-    CHECK_EQ(mmu1(win_ma, (l1mfn << 12) | PROT_RW, DOMID_SELF), -EBUSY);
-    CHECK_EQ(read_entry(win_ma), win_before);
+    CHECK_EQ(pt_read(win_ma), win_before);
+    CHECK_EQ(pt_mmu1(win_ma, (l1mfn << 12) | PROT_RW, DOMID_SELF), -EBUSY);
+    CHECK_EQ(pt_read(win_ma), win_before);
     /* Read-only is fine, and shows the table. */
     CHECK_EQ(map_win(l4mfn, PROT_RO), 0);
-    CHECK_EQ(((volatile uint64_t *)win)[0], mfn_to_virt(l4mfn)[0]);
+    CHECK_EQ(((volatile uint64_t *)win)[0], pt_mfn_to_virt(l4mfn)[0]);
     CHECK_EQ(map_win(l1mfn, PROT_RO), 0);
     CHECK_EQ(PTE_MFN(((volatile uint64_t *)win)[pt_idx((uintptr_t)win, 1)]), l1mfn);
     win_still_usable();
@@ -101,18 +70,18 @@ static void test_writable_pt(void)
 
 static void test_not_ours(void)
 {
-    uint64_t xen_l3 = PTE_MFN(mfn_to_virt(l4mfn)[256]);
+    uint64_t xen_l3 = PTE_MFN(pt_mfn_to_virt(l4mfn)[256]);
 
     printf("frames that are not ours: the hypervisor's L3 %#lx\n", xen_l3);
     CHECK_EQ(map_win(xen_l3, PROT_RO), -EBUSY);
     CHECK_EQ(map_win(xen_l3, PROT_RW), -EBUSY);
-    CHECK_EQ(read_entry(win_ma), win_before);
-    CHECK_EQ(ext1(MMUEXT_PIN_L1_TABLE, xen_l3), -EINVAL);
-    CHECK_EQ(ext1(MMUEXT_UNPIN_TABLE, xen_l3), -EINVAL);
-    CHECK_EQ(ext1(MMUEXT_NEW_BASEPTR, xen_l3), -EINVAL);
+    CHECK_EQ(pt_read(win_ma), win_before);
+    CHECK_EQ(pt_ext1(MMUEXT_PIN_L1_TABLE, xen_l3), -EINVAL);
+    CHECK_EQ(pt_ext1(MMUEXT_UNPIN_TABLE, xen_l3), -EINVAL);
+    CHECK_EQ(pt_ext1(MMUEXT_NEW_BASEPTR, xen_l3), -EINVAL);
     CHECK_EQ(read_cr3() >> 12, l4mfn);
     /* As the target of an update. */
-    CHECK_EQ(mmu1(xen_l3 << 12, 0, DOMID_SELF), -EINVAL);
+    CHECK_EQ(pt_mmu1(xen_l3 << 12, 0, DOMID_SELF), -EINVAL);
 
     /* The M2P's frames (XENMEM_machphys_mfn_list). */
     xen_pfn_t m2p[4];
@@ -124,20 +93,19 @@ static void test_not_ours(void)
         printf("the M2P's first frame %#lx\n", m2p[0]);
         CHECK_EQ(map_win(m2p[0], PROT_RO), -EBUSY);
         CHECK_EQ(map_win(m2p[0], PROT_RW), -EBUSY);
-        CHECK_EQ(read_entry(win_ma), win_before);
+        CHECK_EQ(pt_read(win_ma), win_before);
         if (is_initdomain()) {
             /* Xen shares the M2P read-only with privileged domains. */
-            CHECK_EQ(mmu1(win_ma, (m2p[0] << 12) | PROT_RW, DOMID_XEN), -EBUSY);
-            CHECK_EQ(read_entry(win_ma), win_before);
-            CHECK_EQ(mmu1(win_ma, (m2p[0] << 12) | PROT_RO, DOMID_XEN), 0);
-            CHECK_EQ(PTE_CMP(read_entry(win_ma)), (m2p[0] << 12) | _PAGE_PRESENT);
-            struct mmuext_op op = {.cmd = MMUEXT_INVLPG_LOCAL, .arg1.linear_addr = (uintptr_t)win};
-            CHECK_EQ(hypercall_mmuext_op(&op, 1, NULL, DOMID_SELF), 0);
+            CHECK_EQ(pt_mmu1(win_ma, (m2p[0] << 12) | PROT_RW, DOMID_XEN), -EBUSY);
+            CHECK_EQ(pt_read(win_ma), win_before);
+            CHECK_EQ(pt_mmu1(win_ma, (m2p[0] << 12) | PROT_RO, DOMID_XEN), 0);
+            CHECK_EQ(PTE_CMP(pt_read(win_ma)), (m2p[0] << 12) | _PAGE_PRESENT);
+            CHECK_EQ(pt_invlpg(win), 0);
             CHECK_EQ(((volatile uint64_t *)win)[1], ((volatile uint64_t *)MACH2PHYS_VIRT_START)[1]);
         }
     }
     win_still_usable();
-    win_before = read_entry(win_ma);
+    win_before = pt_read(win_ma);
 
     printf("a frame we gave back\n");
     xen_pfn_t mfn = 0;
@@ -149,22 +117,22 @@ static void test_not_ours(void)
         CHECK_EQ(hypercall_memory_op(XENMEM_decrease_reservation, &r), 1);
         CHECK_EQ(map_win(mfn, PROT_RO), -EBUSY);
         CHECK_EQ(map_win(mfn, PROT_RW), -EBUSY);
-        CHECK_EQ(read_entry(win_ma), win_before);
-        CHECK_EQ(ext1(MMUEXT_PIN_L1_TABLE, mfn), -EINVAL);
+        CHECK_EQ(pt_read(win_ma), win_before);
+        CHECK_EQ(pt_ext1(MMUEXT_PIN_L1_TABLE, mfn), -EINVAL);
     }
     win_still_usable();
 }
 
 static void test_xen_slots(void)
 {
-    uint64_t *l4 = mfn_to_virt(l4mfn);
+    uint64_t *l4 = pt_mfn_to_virt(l4mfn);
     uint64_t data_mfn = virt_to_mfn(data);
 
     printf("the hypervisor's L4 slots\n");
     for (unsigned int slot = 256; slot < 272; slot += 15) {
         uint64_t before = l4[slot];
-        CHECK_EQ(mmu1((l4mfn << 12) | (slot * 8), 0, DOMID_SELF), -EINVAL);
-        CHECK_EQ(mmu1((l4mfn << 12) | (slot * 8), (l4mfn << 12) | _PAGE_PRESENT, DOMID_SELF),
+        CHECK_EQ(pt_mmu1((l4mfn << 12) | (slot * 8), 0, DOMID_SELF), -EINVAL);
+        CHECK_EQ(pt_mmu1((l4mfn << 12) | (slot * 8), (l4mfn << 12) | _PAGE_PRESENT, DOMID_SELF),
                  -EINVAL);
         CHECK_EQ(l4[slot], before);
     }
@@ -175,22 +143,22 @@ static void test_xen_slots(void)
 static void test_superpages(void)
 {
     const uint64_t va2 = 0x3fe00000, va3 = UINT64_C(0x4000000000); /* L3 slot 256 */
-    uint64_t l2ma = pte_maddr(va2, 2), l3ma = pte_maddr(va3, 3);
-    uint64_t l2b = read_entry(l2ma), l3b = read_entry(l3ma);
+    uint64_t l2ma = pt_maddr(va2, 2), l3ma = pt_maddr(va3, 3);
+    uint64_t l2b = pt_read(l2ma), l3b = pt_read(l3ma);
 
     printf("superpage entries\n");
     CHECK_EQ(l2b, 0);
     CHECK_EQ(l3b, 0);
-    CHECK_EQ(mmu1(l2ma, PROT_RW | _PAGE_PSE, DOMID_SELF), -EINVAL);
-    CHECK_EQ(mmu1(l2ma, (virt_to_mfn(data) << 12) | PROT_RO | _PAGE_PSE, DOMID_SELF), -EINVAL);
-    CHECK_EQ(mmu1(l3ma, PROT_RW | _PAGE_PSE, DOMID_SELF), -EINVAL);
-    CHECK_EQ(read_entry(l2ma), l2b);
-    CHECK_EQ(read_entry(l3ma), l3b);
+    CHECK_EQ(pt_mmu1(l2ma, PROT_RW | _PAGE_PSE, DOMID_SELF), -EINVAL);
+    CHECK_EQ(pt_mmu1(l2ma, (virt_to_mfn(data) << 12) | PROT_RO | _PAGE_PSE, DOMID_SELF), -EINVAL);
+    CHECK_EQ(pt_mmu1(l3ma, PROT_RW | _PAGE_PSE, DOMID_SELF), -EINVAL);
+    CHECK_EQ(pt_read(l2ma), l2b);
+    CHECK_EQ(pt_read(l3ma), l3b);
 }
 
 static void test_type_confusion(void)
 {
-    uint64_t t0 = virt_to_mfn(tbl[0]), l2mfn = pte_maddr((uintptr_t)win, 2) >> 12;
+    uint64_t t0 = virt_to_mfn(tbl[0]), l2mfn = pt_maddr((uintptr_t)win, 2) >> 12;
     uint64_t l1mfn = win_ma >> 12;
 
     printf("type confusion\n");
@@ -199,30 +167,30 @@ static void test_type_confusion(void)
     tbl[0][0] = (virt_to_mfn(data) << 12) | PROT_RW;
     tbl[0][1] = (virt_to_mfn(data) << 12) | PROT_RO;
     CHECK_EQ(remap_page(tbl[0], PROT_RO), 0);
-    CHECK_EQ(ext1(MMUEXT_PIN_L2_TABLE, t0), -EINVAL);
-    CHECK_EQ(ext1(MMUEXT_PIN_L3_TABLE, t0), -EINVAL);
-    CHECK_EQ(ext1(MMUEXT_NEW_BASEPTR, t0), -EINVAL);
+    CHECK_EQ(pt_ext1(MMUEXT_PIN_L2_TABLE, t0), -EINVAL);
+    CHECK_EQ(pt_ext1(MMUEXT_PIN_L3_TABLE, t0), -EINVAL);
+    CHECK_EQ(pt_ext1(MMUEXT_NEW_BASEPTR, t0), -EINVAL);
     CHECK_EQ(read_cr3() >> 12, l4mfn);
     /* Nothing was taken: it is still free to become what it is, an L1. */
-    CHECK_EQ(ext1(MMUEXT_PIN_L1_TABLE, t0), 0);
-    CHECK_EQ(ext1(MMUEXT_PIN_L2_TABLE, t0), -EINVAL); /* now typed L1 */
-    CHECK_EQ(ext1(MMUEXT_UNPIN_TABLE, t0), 0);
+    CHECK_EQ(pt_ext1(MMUEXT_PIN_L1_TABLE, t0), 0);
+    CHECK_EQ(pt_ext1(MMUEXT_PIN_L2_TABLE, t0), -EINVAL); /* now typed L1 */
+    CHECK_EQ(pt_ext1(MMUEXT_UNPIN_TABLE, t0), 0);
     CHECK_EQ(remap_page(tbl[0], PROT_RW), 0);
 
     /* An in-use L1 as L4 or base pointer; an in-use L2 as L1. */
-    CHECK_EQ(ext1(MMUEXT_PIN_L4_TABLE, l1mfn), -EINVAL);
-    CHECK_EQ(ext1(MMUEXT_NEW_BASEPTR, l1mfn), -EINVAL);
-    CHECK_EQ(ext1(MMUEXT_NEW_USER_BASEPTR, l1mfn), -EINVAL);
-    CHECK_EQ(ext1(MMUEXT_PIN_L1_TABLE, l2mfn), -EINVAL);
+    CHECK_EQ(pt_ext1(MMUEXT_PIN_L4_TABLE, l1mfn), -EINVAL);
+    CHECK_EQ(pt_ext1(MMUEXT_NEW_BASEPTR, l1mfn), -EINVAL);
+    CHECK_EQ(pt_ext1(MMUEXT_NEW_USER_BASEPTR, l1mfn), -EINVAL);
+    CHECK_EQ(pt_ext1(MMUEXT_PIN_L1_TABLE, l2mfn), -EINVAL);
     CHECK_EQ(read_cr3() >> 12, l4mfn);
 
     /* An L2 entry pointing at an L2, writable (a writable linear map). */
-    uint64_t l2ma = pte_maddr(0x3fe00000, 2);
-    CHECK_EQ(mmu1(l2ma, (l2mfn << 12) | PROT_PT, DOMID_SELF), -EINVAL);
-    CHECK_EQ(read_entry(l2ma), 0);
+    uint64_t l2ma = pt_maddr(0x3fe00000, 2);
+    CHECK_EQ(pt_mmu1(l2ma, (l2mfn << 12) | PROT_PT, DOMID_SELF), -EINVAL);
+    CHECK_EQ(pt_read(l2ma), 0);
     /* An L2 entry pointing at our L4. */
-    CHECK_EQ(mmu1(l2ma, (l4mfn << 12) | PROT_PT, DOMID_SELF), -EINVAL);
-    CHECK_EQ(read_entry(l2ma), 0);
+    CHECK_EQ(pt_mmu1(l2ma, (l4mfn << 12) | PROT_PT, DOMID_SELF), -EINVAL);
+    CHECK_EQ(pt_read(l2ma), 0);
     /* An L1 entry of an L1: only read-only. */
     CHECK_EQ(map_win(l1mfn, PROT_RW), -EBUSY);
     win_still_usable();
@@ -235,27 +203,27 @@ static void test_pinning(void)
     printf("pinning a table that is still writable-mapped\n");
     memset(tbl[1], 0, 4096);
     for (unsigned int cmd = MMUEXT_PIN_L1_TABLE; cmd <= MMUEXT_PIN_L4_TABLE; cmd++)
-        CHECK_EQ(ext1(cmd, t1), -EINVAL);
+        CHECK_EQ(pt_ext1(cmd, t1), -EINVAL);
     ((volatile uint64_t *)tbl[1])[7] = 7; /* still an ordinary writable page */
     CHECK_EQ(((volatile uint64_t *)tbl[1])[7], 7);
     tbl[1][7] = 0;
     CHECK_EQ(remap_page(tbl[1], PROT_RO), 0);
-    CHECK_EQ(ext1(MMUEXT_PIN_L1_TABLE, t1), 0);
+    CHECK_EQ(pt_ext1(MMUEXT_PIN_L1_TABLE, t1), 0);
 
     printf("pinning twice, unpinning what is not pinned\n");
-    CHECK_EQ(ext1(MMUEXT_PIN_L1_TABLE, t1), -EINVAL);
+    CHECK_EQ(pt_ext1(MMUEXT_PIN_L1_TABLE, t1), -EINVAL);
     CHECK_EQ(remap_page(tbl[1], PROT_RW), -EBUSY);
-    CHECK_EQ(ext1(MMUEXT_UNPIN_TABLE, t1), 0);
-    CHECK_EQ(ext1(MMUEXT_UNPIN_TABLE, t1), -EINVAL);
+    CHECK_EQ(pt_ext1(MMUEXT_UNPIN_TABLE, t1), 0);
+    CHECK_EQ(pt_ext1(MMUEXT_UNPIN_TABLE, t1), -EINVAL);
     CHECK_EQ(remap_page(tbl[1], PROT_RW), 0);
-    CHECK_EQ(ext1(MMUEXT_UNPIN_TABLE, win_ma >> 12), -EINVAL);           /* in use, not pinned */
-    CHECK_EQ(ext1(MMUEXT_UNPIN_TABLE, virt_to_mfn(data)), -EINVAL);      /* not a table */
+    CHECK_EQ(pt_ext1(MMUEXT_UNPIN_TABLE, win_ma >> 12), -EINVAL);      /* in use, not pinned */
+    CHECK_EQ(pt_ext1(MMUEXT_UNPIN_TABLE, virt_to_mfn(data)), -EINVAL); /* not a table */
 
     printf("a table with an entry we may not have\n");
     memset(tbl[1], 0, 4096);
     tbl[1][3] = (l4mfn << 12) | PROT_RW; /* writable map of our L4 */
     CHECK_EQ(remap_page(tbl[1], PROT_RO), 0);
-    CHECK_EQ(ext1(MMUEXT_PIN_L1_TABLE, t1), -EBUSY);
+    CHECK_EQ(pt_ext1(MMUEXT_PIN_L1_TABLE, t1), -EBUSY);
     CHECK_EQ(remap_page(tbl[1], PROT_RW), 0); /* no type left behind */
     tbl[1][3] = 0;
 }
@@ -263,30 +231,30 @@ static void test_pinning(void)
 static void test_unpin_live_base(void)
 {
     uint64_t slot = 300, before;
-    uint64_t *l4 = mfn_to_virt(l4mfn);
+    uint64_t *l4 = pt_mfn_to_virt(l4mfn);
 
     printf("unpinning the live base pointer\n");
-    CHECK_EQ(ext1(MMUEXT_UNPIN_TABLE, l4mfn), 0);
+    CHECK_EQ(pt_ext1(MMUEXT_UNPIN_TABLE, l4mfn), 0);
     CHECK_EQ(read_cr3() >> 12, l4mfn);
     /* Still a validated L4 (the base pointer holds it). */
     CHECK_EQ(map_win(l4mfn, PROT_RW), -EBUSY);
-    CHECK_EQ(read_entry(win_ma), win_before);
+    CHECK_EQ(pt_read(win_ma), win_before);
     before = l4[slot];
-    CHECK_EQ(mmu1((l4mfn << 12) | (slot * 8), before, DOMID_SELF), 0);
-    CHECK_EQ(mmu1((l4mfn << 12) | (256 * 8), 0, DOMID_SELF), -EINVAL);
+    CHECK_EQ(pt_mmu1((l4mfn << 12) | (slot * 8), before, DOMID_SELF), 0);
+    CHECK_EQ(pt_mmu1((l4mfn << 12) | (256 * 8), 0, DOMID_SELF), -EINVAL);
     data[9] = 99;
     CHECK_EQ(((volatile uint64_t *)data)[9], 99); /* the address space works */
-    CHECK_EQ(ext1(MMUEXT_UNPIN_TABLE, l4mfn), -EINVAL);
-    CHECK_EQ(ext1(MMUEXT_PIN_L4_TABLE, l4mfn), 0);
-    CHECK_EQ(ext1(MMUEXT_PIN_L4_TABLE, l4mfn), -EINVAL);
+    CHECK_EQ(pt_ext1(MMUEXT_UNPIN_TABLE, l4mfn), -EINVAL);
+    CHECK_EQ(pt_ext1(MMUEXT_PIN_L4_TABLE, l4mfn), 0);
+    CHECK_EQ(pt_ext1(MMUEXT_PIN_L4_TABLE, l4mfn), -EINVAL);
     CHECK_EQ(map_win(l4mfn, PROT_RW), -EBUSY);
 }
 
 void test_main(void)
 {
     l4mfn = read_cr3() >> 12;
-    win_ma = pte_maddr((uintptr_t)win, 1);
-    win_before = read_entry(win_ma);
+    win_ma = pt_maddr((uintptr_t)win, 1);
+    win_before = pt_read(win_ma);
     CHECK_EQ(l4mfn, virt_to_mfn((void *)start_info->pt_base));
 
     test_writable_pt();

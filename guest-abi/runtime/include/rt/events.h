@@ -22,6 +22,10 @@ void evtchn_set_handler(uint32_t port, evtchn_handler_t fn);
 /* EVTCHNOP_bind_virq for vCPU 0; returns the port or -errno. */
 long evtchn_bind_virq(uint32_t virq);
 long evtchn_close(uint32_t port);
+/* Our own domid.  A PV guest has no call that simply says it (Linux reads
+ * it from xenstore); the remote end of an unbound port offered to
+ * DOMID_SELF names it.  The port is closed again; panics if the calls fail. */
+domid_t evtchn_self_domid(void);
 /* Clear the port's mask bit (and let the hypervisor re-raise it if pending). */
 long evtchn_unmask(uint32_t port);
 void evtchn_mask(uint32_t port);
