@@ -27,6 +27,10 @@ Spec file format (tests/qemu/*.test), one "key: value" per line:
   reject:  <regex>   must match no serial line
   input:   <text>    typed on the serial console, with a newline (repeatable;
                      QEMU takes it as the UART can receive it)
+  driver:  <path>    a Python script run alongside QEMU, given one argument: the
+                     Unix socket QEMU connects COM2 to (dom0's control channel,
+                     scripts/xlctl); a non-zero exit fails the test, and its
+                     output goes to the log after QEMU's
   exit:    poweroff | panic | reboot | crash | triple-fault | <number>
   timeout: seconds (default 60)
   memory:  MiB (default 256);  smp: CPUs (default 2);  cpu: QEMU -cpu model
@@ -36,8 +40,10 @@ import concurrent.futures as cf
 import fnmatch
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -132,7 +138,7 @@ def unit_tests(build):
 def parse_spec(path):
     spec = {"expect": [], "reject": [], "module": [], "input": [], "boot": "kernel",
             "append": "", "exit": "poweroff", "timeout": "60", "memory": "256",
-            "smp": "2", "cpu": "max", "desc": ""}
+            "smp": "2", "cpu": "max", "desc": "", "driver": ""}
     with open(path) as f:
         for n, line in enumerate(f, 1):
             line = line.rstrip("\n")
@@ -170,34 +176,82 @@ def run_qemu_spec(path, build):
     iso = None
     if spec["boot"].startswith("iso:"):
         iso = resolve("BUILD/" + spec["boot"][4:], build)
+    serial, tmpdir, sock = ("stdio",), None, None
+    if spec["driver"]:
+        tmpdir = tempfile.mkdtemp(prefix="xenolith-")
+        sock = os.path.join(tmpdir, "control.sock")
+        serial = ("stdio", "unix:%s,server=on,wait=off" % sock)
     cmd = xqemu.command(kernel=os.path.join(build, "xenolith.bin"), append=spec["append"],
                         modules=modules, iso=iso, memory=int(spec["memory"]),
-                        smp=int(spec["smp"]), cpu=spec["cpu"], serial=("stdio",))
+                        smp=int(spec["smp"]), cpu=spec["cpu"], serial=serial)
     t0 = time.time()
-    try:
-        # input: lines are typed on the serial console (COM1), each ending in a newline.
-        typed = "".join(line + "\n" for line in spec["input"]).encode()
-        p = subprocess.run(cmd, input=typed if spec["input"] else None,
-                           stdin=None if spec["input"] else subprocess.DEVNULL,
-                           capture_output=True, timeout=float(spec["timeout"]))
-        out, rc = p.stdout.decode("utf-8", "replace"), p.returncode
-        err = p.stderr.decode("utf-8", "replace")
-    except subprocess.TimeoutExpired as e:
-        out = (e.stdout or b"").decode("utf-8", "replace")
-        rc, err = None, ""
+    # input: lines are typed on the serial console (COM1), each ending in a newline.
+    typed = "".join(line + "\n" for line in spec["input"]).encode()
+    driver = None
+    if spec["driver"]:
+        out, err, rc, driver = run_with_driver(cmd, typed, resolve(spec["driver"], build), sock,
+                                               build, float(spec["timeout"]))
+        shutil.rmtree(tmpdir, ignore_errors=True)
+    else:
+        try:
+            p = subprocess.run(cmd, input=typed if spec["input"] else None,
+                               stdin=None if spec["input"] else subprocess.DEVNULL,
+                               capture_output=True, timeout=float(spec["timeout"]))
+            out, rc = p.stdout.decode("utf-8", "replace"), p.returncode
+            err = p.stderr.decode("utf-8", "replace")
+        except subprocess.TimeoutExpired as e:
+            out = (e.stdout or b"").decode("utf-8", "replace")
+            rc, err = None, ""
     secs = time.time() - t0
     logdir = os.path.join(build, "tests", "logs")
     os.makedirs(logdir, exist_ok=True)
     logfile = os.path.join(logdir, name.replace("/", "_") + ".log")
     with open(logfile, "w") as f:
         f.write("$ " + " ".join(cmd) + "\n" + out + ("\n--- stderr ---\n" + err if err else ""))
+        if driver:
+            f.write("\n--- driver %s (exit %s) ---\n%s" % (spec["driver"], driver[1], driver[0]))
     problems = check_output(spec, out, rc)
+    if driver and driver[1] != 0:
+        last = [l for l in driver[0].splitlines() if l.strip()][-1:] or ["no output"]
+        problems.append("driver %s: %s" % ("timed out" if driver[1] is None else
+                                           "exit %d" % driver[1], last[0][:200]))
     if err.strip() and rc not in xqemu.EXIT_NAMES:
         problems.append("qemu: " + err.strip()[:300])
     detail = ""
     if problems:
         detail = "; ".join(problems) + " (log: %s)" % os.path.relpath(logfile, TOP)
     return [Result(name, not problems, detail, secs)]
+
+
+def run_with_driver(cmd, typed, driver, sock, build, timeout):
+    """Boot QEMU with COM2 on sock and run the driver script against it.
+    Returns (qemu stdout, qemu stderr, qemu exit code, (driver output, driver exit))."""
+    deadline = time.time() + timeout
+    with tempfile.TemporaryFile() as qout, tempfile.TemporaryFile() as qerr:
+        q = subprocess.Popen(cmd, stdin=subprocess.PIPE if typed else subprocess.DEVNULL,
+                             stdout=qout, stderr=qerr)
+        if typed:
+            q.stdin.write(typed)
+            q.stdin.close()
+        env = dict(os.environ, BUILD=build, TOP=TOP)
+        try:
+            d = subprocess.run([sys.executable, driver, sock], stdin=subprocess.DEVNULL,
+                               capture_output=True, env=env, timeout=timeout)
+            dres = ((d.stdout + d.stderr).decode("utf-8", "replace"), d.returncode)
+        except subprocess.TimeoutExpired as e:
+            dres = ((e.stdout or b"").decode("utf-8", "replace") + "\n(timed out)", None)
+        # A driver that failed will not end the machine: do not wait for the timeout.
+        wait = max(1.0, deadline - time.time()) if dres[1] == 0 else 2.0
+        try:
+            rc = q.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
+            q.kill()
+            q.wait()
+            rc = None
+        qout.seek(0)
+        qerr.seek(0)
+        return (qout.read().decode("utf-8", "replace"), qerr.read().decode("utf-8", "replace"),
+                rc, dres)
 
 
 def check_output(spec, out, rc):

@@ -119,12 +119,19 @@ def main(argv):
         else:
             print("xqemu: KVM=1 ignored: no svm/vmx in /proc/cpuinfo (nested KVM breaks PV "
                   "guests, see DESIGN.md 4); using TCG", file=sys.stderr)
-    cmd = command(kernel=kernel, append=append, modules=modules, serial=("mon:stdio",),
+    serial = ("mon:stdio",)
+    # dom0's control channel (COM2) on a Unix socket for scripts/xlctl (dom0/build.mk sets it).
+    control = os.environ.get("XENOLITH_CONTROL")
+    if control:
+        serial += ("unix:%s,server=on,wait=off" % control,)
+    cmd = command(kernel=kernel, append=append, modules=modules, serial=serial,
                   gdb=gdb, accel=accel, cpu="max" if accel == "tcg" else "host")
     if gdb:
         print("xqemu: waiting for gdb on localhost:1234; in another terminal run:\n"
               "  gdb build/xenolith.elf -ex 'target remote :1234'", file=sys.stderr)
     print("xqemu: %s (quit with Ctrl-A X)" % " ".join(cmd), file=sys.stderr)
+    if control:
+        print("xqemu: control channel on %s (scripts/xlctl VERB)" % control, file=sys.stderr)
     os.execvp(cmd[0], cmd)
 
 

@@ -33,6 +33,26 @@ struct xs_domain *xs_domain_get(struct xs_store *s, unsigned int domid)
     return d;
 }
 
+/*
+ * A record nobody needs any more: not introduced and owning nothing. Kept
+ * records would grow the store by one per domain id ever seen, so a
+ * long-lived service domain creating and destroying guests would leak.
+ * Domain 0's record stays: the store itself refers to it.
+ */
+static void domain_forget_if_unused(struct xs_store *s, struct xs_domain *d)
+{
+    if (d->domid == 0 || d->introduced || d->nodes || d->memory) {
+        return;
+    }
+    for (struct xs_domain **pp = &s->domains; *pp; pp = &(*pp)->next) {
+        if (*pp == d) {
+            *pp = d->next;
+            free(d);
+            return;
+        }
+    }
+}
+
 void xs_domain_account(struct xs_store *s, unsigned int owner, int nodes, long mem)
 {
     struct xs_domain *d = xs_domain_get(s, owner);
@@ -43,6 +63,7 @@ void xs_domain_account(struct xs_store *s, unsigned int owner, int nodes, long m
     }
     d->nodes += (uint32_t)nodes;
     d->memory += (size_t)mem;
+    domain_forget_if_unused(s, d);
 }
 
 int xs_quota_check(struct xs_view *v, unsigned int owner, int new_nodes, long mem_increase)
@@ -85,6 +106,7 @@ void xs_store_domain_gone(struct xs_store *s, unsigned int domid)
     if (d) {
         d->introduced = false;
         d->target = -1;
+        domain_forget_if_unused(s, d);
     }
     xs_watch_fire(s, rel->name, false, &rel->acl);
 }
