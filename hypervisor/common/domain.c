@@ -16,6 +16,7 @@
 #include <hv/log.h>
 #include <hv/panic.h>
 #include <hv/shutdown.h>
+#include <hv/time.h>
 #include <xen/sched.h>
 #include <xen/xen.h>
 
@@ -96,6 +97,7 @@ struct domain *domain_create(domid_t id, const char *name, uint32_t flags, uint6
     d->state = DOMAIN_RUNNING;
     d->shutdown_code = -1;
     d->max_pages = max_pages;
+    d->created = now();
     d->page_head = FRAME_NONE;
     d->shared_info_mfn = si;
     d->shared_info = mfn_to_virt(si);

@@ -208,6 +208,9 @@ static void fill_info(const struct domain *d, struct xl_domctl_info *info)
     info->shared_info_frame = d->shared_info_mfn;
     info->cpu_time_ns = cpu_ns;
     strlcpy_hv(info->name, d->name, sizeof(info->name));
+    info->created_ns = (uint64_t)d->created;
+    info->first_run_ns = (uint64_t)d->first_run;
+    info->now_ns = (uint64_t)now();
 }
 
 static int op_read_log(struct xl_domctl_read_log *r)

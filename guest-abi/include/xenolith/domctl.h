@@ -107,6 +107,11 @@ struct xl_domctl_info {
     uint64_t shared_info_frame; /* machine frame of its shared_info */
     uint64_t cpu_time_ns;      /* run time of all its vCPUs */
     char name[32];
+    /* Hypervisor system time (ns since boot) of its creation and of the first
+     * instruction it ran (0: not yet), for measuring domain start-up. */
+    uint64_t created_ns;
+    uint64_t first_run_ns;
+    uint64_t now_ns;           /* the system time of this answer */
 };
 
 struct xl_domctl_read_log {
@@ -151,7 +156,7 @@ struct xenolith_domctl {
 };
 XEN_ABI_SIZE(struct xenolith_domctl, 144);
 XEN_ABI_OFFSET(struct xenolith_domctl, u, 16);
-XEN_ABI_SIZE(struct xl_domctl_info, 80);
+XEN_ABI_SIZE(struct xl_domctl_info, 104);
 
 #ifdef __cplusplus
 }

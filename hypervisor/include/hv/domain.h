@@ -81,6 +81,7 @@ struct domain {
     struct console_ring *console;    /* when the hypervisor serves its console */
     unsigned int max_evtchns;        /* ports 0 .. max_evtchns - 1 */
     unsigned int ctl_pause;          /* pauses by the toolstack (XL_DOMCTL_PAUSE, creation) */
+    s_time_t created, first_run;     /* system time; first_run 0 until a vCPU first ran */
     uint64_t *build_p2m;             /* frames POPULATE added, in pfn order, until it runs */
     uint64_t build_nr, build_cap;
     struct arch_domain arch;

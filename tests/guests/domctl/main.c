@@ -186,6 +186,9 @@ static void test_build_and_run(void)
     CHECK_EQ(in.tot_pages, 0);
     CHECK_EQ(in.max_pages, 16);
     CHECK(!strcmp(in.name, "tiny"));
+    CHECK(in.created_ns > 0 && in.created_ns <= in.now_ns, "created %lu now %lu",
+          (unsigned long)in.created_ns, (unsigned long)in.now_ns);
+    CHECK_EQ(in.first_run_ns, 0);
 
     build_tiny(dom, mfn);
     CHECK_EQ(set_context(dom), 0);
@@ -199,6 +202,10 @@ static void test_build_and_run(void)
     CHECK(evtchn_is_pending(virq_port), "VIRQ_DOM_EXC told us");
     evtchn_clear_pending(virq_port);
     CHECK((int64_t)(dc(&op, XL_DOMCTL_UNPAUSE, dom)) == (int64_t)(-XEN_EINVAL), "shut down: nothing to unpause");
+    CHECK_EQ(info(dom, &in), 0);
+    CHECK(in.first_run_ns > in.created_ns && in.first_run_ns <= in.now_ns,
+          "it ran after it was created: %lu %lu", (unsigned long)in.created_ns,
+          (unsigned long)in.first_run_ns);
     destroy(dom);
     CHECK(evtchn_is_pending(virq_port), "and of its destruction");
     evtchn_clear_pending(virq_port);

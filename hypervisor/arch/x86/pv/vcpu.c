@@ -129,6 +129,9 @@ static void load_state(struct vcpu *v, struct cpu_regs *frame)
                       ? v->arch.guest_table : v->arch.guest_table_user;
 
     set_current_vcpu(v);
+    if (!v->domain->first_run) {
+        v->domain->first_run = now();   /* start-up time, for the toolstack */
+    }
     tlb_load_cr3(table << PAGE_SHIFT);
     pv_load_gdt(v);
     for (unsigned int i = 0; i < 4; i++) {
