@@ -1,17 +1,12 @@
 #!/usr/bin/env python3
 """Driver of tests/qemu/dom0-xenstore.test: xenstore inside dom0."""
 import re
-import importlib.machinery
-import importlib.util
 import os
 import sys
 
-# scripts/xlctl has no .py suffix: load it by path (next to this file's repository).
-_TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
-_loader = importlib.machinery.SourceFileLoader("xlctl", os.path.join(_TOP, "scripts", "xlctl"))
-xlctl = importlib.util.module_from_spec(importlib.util.spec_from_loader("xlctl", _loader))
-_loader.exec_module(xlctl)
-Fail = xlctl.DriverFailure
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(__file__))),
+                                "lib"))
+from xlctl_load import xlctl, Fail  # noqa: E402
 
 
 def test(d):
