@@ -21,6 +21,14 @@ void test_main(void)
     CHECK(start_info->console.domU.evtchn != 0, "no console event channel");
     CHECK(start_info->console.domU.mfn != 0, "no console ring");
     CHECK_EQ(hypercall_console_io(CONSOLEIO_write, sizeof(msg) - 1, msg), -XEN_EPERM);
+    {
+        /* The toolstack's interface is for the privileged domain only. */
+        struct xenolith_domctl op = {.cmd = XL_DOMCTL_PHYS_INFO};
+        CHECK_EQ(hypercall_domctl(&op), -XEN_EPERM);
+        op.cmd = XL_DOMCTL_DESTROY;
+        op.domain = 0;
+        CHECK_EQ(hypercall_domctl(&op), -XEN_EPERM);
+    }
     /* Domain 0 does not exist here (boot-module domains only): as on Xen the
      * lookup comes before the permission check, so -ESRCH, not -EPERM. */
     CHECK_EQ(hypercall_event_channel_op(EVTCHNOP_alloc_unbound, &a), -XEN_ESRCH);
