@@ -53,9 +53,17 @@ static void check_timers(void)
         timer_init(&t[i], on_timer, &c);
         timer_set(q, &t[i], start + MICROSECS(delay_us[i]));
     }
+    /*
+     * Check with interrupts off, then sleep: arch_idle() enables them and
+     * halts as one step, so the last timer cannot fire between the check
+     * and the halt and leave the CPU asleep for good.
+     */
+    unsigned long flags = arch_irq_save();
     while (c.fired < 3 && now() - start < MILLISECS(2000)) {
         arch_idle();
+        (void)arch_irq_save();
     }
+    arch_irq_restore(flags);
     for (unsigned int i = 0; i < 3; i++) {
         timer_stop(q, &t[i]);
     }
