@@ -25,7 +25,8 @@
 #define LSR_THRE    0x20 /* transmit FIFO empty */
 #define LCR_8N1     0x03
 #define LCR_DLAB    0x80
-#define FCR_ON      0x07 /* enable, clear both FIFOs */
+#define FCR_ON      0xc7 /* enable, clear both FIFOs, receive trigger at 14 bytes:
+                              * QEMU hands a poll as much as the trigger level */
 #define MCR_DTR_RTS 0x03
 #define TX_FIFO     16
 #define TX_WAIT_NS  20000000ull

@@ -86,6 +86,14 @@ void cons_free(struct cons *c)
 
 static void keep(struct cons *c, const char *s, size_t n)
 {
+    for (size_t i = 0; !c->first_line_ns && i < n; i++) {
+        if (s[i] == '\n') {
+            c->first_line_ns = loop_now();
+            if (c->on_first_line) {
+                loop_timer_arm(c->on_first_line, 0); /* runs from the loop, not from here */
+            }
+        }
+    }
     for (size_t i = 0; i < n; i++) {
         c->buf[(c->total + i) % CONS_BUF_SIZE] = s[i];
     }

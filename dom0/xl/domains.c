@@ -107,10 +107,13 @@ static void unlink_rec(struct dom_rec *r)
     }
 }
 
+static void timing_domain_gone(struct dom_rec *r);
+
 /* Let go of everything dom0 holds of the domain (mappings, ports, xenstore),
  * so that destroying it returns every frame. */
 static void release_rec(struct dom_rec *r)
 {
+    timing_domain_gone(r);
     term_domain_gone(r->domid);
     if (r->introduced) {
         dxs_release(r);
@@ -232,6 +235,7 @@ static int start_domain(struct term *t, struct dom_rec *r)
     };
     uint64_t t0 = loop_now();
     rc = builder_create(&build_ops, &req, &res, err, sizeof(err));
+    r->build_ns = loop_now() - t0;
     if (rc) {
         term_printf(t, "error: cannot create domain '%s': %s\n", cfg->name, err);
         return 1;
@@ -268,11 +272,108 @@ static int start_domain(struct term *t, struct dom_rec *r)
     return 0;
 }
 
-int dom_create(struct term *t, const char *arg, bool attach)
+/* ---- start-up timing (`create -t`) ---- */
+
+#define TIMING_WAIT_NS 30000000000ull
+
+/* A terminal waiting for a domain's first console line; one per terminal
+ * (a held terminal takes no other verb). What it reports is copied from the
+ * record, which may go before the report is made. */
+struct timing_wait {
+    struct term *t; /* NULL: not waiting */
+    domid_t dom;
+    bool attach, gone;
+    uint64_t verb_ns, skew_ns, build_ns, unpaused_ns, created_ns, first_run_ns, first_line_ns;
+    struct loop_timer timer;
+};
+static struct timing_wait waits[2];
+
+static void timing_capture(struct timing_wait *w, const struct dom_rec *r)
+{
+    struct xl_domctl_info info;
+
+    w->build_ns = r->build_ns;
+    w->unpaused_ns = r->created_ns;
+    w->first_line_ns = r->cons.first_line_ns;
+    if (!dctl_info(r->domid, false, &info)) {
+        w->created_ns = info.created_ns;
+        w->first_run_ns = info.first_run_ns;
+    }
+}
+
+/* " key=N" in us from the verb's start, or " key=-" when it did not happen. */
+static void timing_field(struct term *t, const char *key, uint64_t at, uint64_t from)
+{
+    if (!at) {
+        term_printf(t, " %s=-", key);
+    } else {
+        term_printf(t, " %s=%ld", key, ((int64_t)(at - from)) / 1000);
+    }
+}
+
+static void timing_done(struct loop_timer *timer)
+{
+    struct timing_wait *w = timer == &waits[0].timer ? &waits[0] : &waits[1];
+    struct term *t = w->t;
+    struct dom_rec *r = w->gone ? NULL : dom_find(w->dom);
+
+    if (!t) {
+        return;
+    }
+    if (r) {
+        timing_capture(w, r);
+        r->cons.on_first_line = NULL;
+    }
+    term_printf(t, "timing: domain %u build_us=%lu", w->dom, w->build_ns / 1000);
+    timing_field(t, "created_us", w->created_ns, w->verb_ns);
+    timing_field(t, "unpaused_us", w->unpaused_ns, w->verb_ns);
+    timing_field(t, "first_insn_us", w->first_run_ns, w->verb_ns);
+    timing_field(t, "first_line_us", w->first_line_ns, w->verb_ns);
+    term_printf(t, " pvclock_skew_ns=%ld\n", (int64_t)w->skew_ns);
+    w->t = NULL;
+    if (w->attach && r) {
+        dom_console_attach(t, w->dom);
+    }
+    term_release(t, 0);
+}
+
+static void timing_start(struct term *t, struct dom_rec *r, bool attach, uint64_t skew_ns)
+{
+    struct timing_wait *w = &waits[t == &term_console ? 0 : 1];
+
+    loop_timer_cancel(&w->timer);
+    *w = (struct timing_wait){
+        .t = t, .dom = r->domid, .attach = attach, .verb_ns = r->verb_ns, .skew_ns = skew_ns};
+    loop_timer_init(&w->timer, timing_done);
+    r->cons.on_first_line = &w->timer;
+    loop_timer_arm(&w->timer, r->cons.first_line_ns ? 0 : loop_now() + TIMING_WAIT_NS);
+    term_hold(t);
+}
+
+/* The record goes (destroyed, restarted, reaped): report what there is. */
+static void timing_domain_gone(struct dom_rec *r)
+{
+    for (unsigned int i = 0; i < ARRAY_SIZE(waits); i++) {
+        struct timing_wait *w = &waits[i];
+        if (w->t && !w->gone && w->dom == r->domid) {
+            timing_capture(w, r);
+            w->gone = true;
+            r->cons.on_first_line = NULL;
+            loop_timer_arm(&w->timer, 0);
+        }
+    }
+}
+
+int dom_create(struct term *t, const char *arg, bool attach, bool timing)
 {
     const void *text;
     size_t len;
     char err[256];
+    struct xl_domctl_info self;
+    /* The start of the verb in hypervisor time, and how far dom0's pvclock
+     * reads from it just after. */
+    uint64_t verb_ns = dctl_info(0, false, &self) ? 0 : self.now_ns;
+    uint64_t skew_ns = verb_ns ? loop_now() - verb_ns : 0;
     struct dom_rec *r = calloc(1, sizeof(*r));
     int rc;
 
@@ -281,6 +382,7 @@ int dom_create(struct term *t, const char *arg, bool attach)
         term_printf(t, "error: dom0 is out of memory\n");
         return 1;
     }
+    r->verb_ns = verb_ns ? verb_ns : loop_now();
     rc = find_config(arg, r->cfg_path, sizeof(r->cfg_path), &text, &len);
     term_printf(t, "Parsing config from %s\n", r->cfg_path);
     if (rc) {
@@ -305,6 +407,10 @@ int dom_create(struct term *t, const char *arg, bool attach)
     snprintf(r->name, sizeof(r->name), "%s", r->cfg->name);
     if (start_domain(t, r)) {
         goto fail;
+    }
+    if (timing) {
+        timing_start(t, r, attach, skew_ns);
+        return 0;
     }
     if (attach) {
         return dom_console_attach(t, r->domid) ? 1 : 0;

@@ -108,8 +108,10 @@ void term_write(struct term *t, const char *s, size_t n)
         return;
     }
     control_out(t, s, n);
-    /* The mirror: what scripts do shows in the console log too. */
+    /* The mirror: what scripts do shows in the console log too (off the
+     * prompt line: a held reply, `create -t`, may end while it shows). */
     if (term_console.attached < 0) {
+        console_leave_prompt();
         raw(&term_console, s, n);
     }
 }
@@ -190,26 +192,40 @@ static void run_line(struct term *t)
     }
 }
 
+void term_hold(struct term *t)
+{
+    t->sleeping = true;
+}
+
+void term_release(struct term *t, int rc)
+{
+    char held[sizeof(t->held)];
+    size_t n = t->held_len;
+
+    if (!t->sleeping) {
+        return;
+    }
+    t->sleeping = false;
+    if (t->attached < 0 && t->in_reply) {
+        finish_reply(t, rc);
+    }
+    memcpy(held, t->held, n);
+    t->held_len = 0;
+    term_input(t, held, n);
+}
+
 static struct loop_timer sleep_timers[2];
 
 static void wake(struct loop_timer *timer)
 {
-    struct term *t = timer == &sleep_timers[0] ? &term_console : &term_control;
-    char held[sizeof(t->held)];
-    size_t n = t->held_len;
-
-    t->sleeping = false;
-    finish_reply(t, 0);
-    memcpy(held, t->held, n);
-    t->held_len = 0;
-    term_input(t, held, n);
+    term_release(timer == &sleep_timers[0] ? &term_console : &term_control, 0);
 }
 
 void term_sleep(struct term *t, uint64_t ns)
 {
     struct loop_timer *timer = &sleep_timers[t == &term_console ? 0 : 1];
 
-    t->sleeping = true;
+    term_hold(t);
     loop_timer_init(timer, wake);
     loop_timer_arm(timer, loop_now() + ns);
 }

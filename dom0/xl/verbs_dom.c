@@ -257,12 +257,14 @@ static int verb_dmesg(struct term *t, int argc, char **argv)
 
 static int verb_create(struct term *t, int argc, char **argv)
 {
-    bool attach = false;
+    bool attach = false, timing = false;
     const char *cfg = NULL;
 
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-c")) {
             attach = true;
+        } else if (!strcmp(argv[i], "-t")) {
+            timing = true;
         } else if (argv[i][0] == '-' || cfg) {
             if (strchr(argv[i], '=')) {
                 term_printf(t, "create: settings on the command line are not supported\n");
@@ -275,7 +277,7 @@ static int verb_create(struct term *t, int argc, char **argv)
     if (!cfg) {
         return cli_usage(t, "create");
     }
-    return dom_create(t, cfg, attach);
+    return dom_create(t, cfg, attach, timing);
 }
 
 /* The verbs that take exactly one domain. */
@@ -400,9 +402,9 @@ const struct cli_verb cli_dom_verbs[] = {
     {"list", verb_list, "[-l] [domain...]", "list domains (-l: in detail, as JSON)"},
     {"info", verb_info, "", "information about the host and the hypervisor"},
     {"dmesg", verb_dmesg, "[-c]", "the hypervisor's log (-c: later calls start after it)"},
-    {"create", verb_create, "<config> [-c]",
+    {"create", verb_create, "<config> [-c] [-t]",
      "create a domain from a config in the ramdisk "
-     "(-c: attach to its console)"},
+     "(-c: attach to its console; -t: wait for its first console line, print start-up timing)"},
     {"destroy", verb_destroy, "<domain>", "end a domain at once, reclaiming everything"},
     {"shutdown", verb_shutdown, "<domain>", "shut a domain down (then its on_poweroff applies)"},
     {"reboot", verb_reboot, "<domain>", "reboot a domain (then its on_reboot applies)"},

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <xen/io/console.h>
+#include <dom0/loop.h>
 #include <dom0/term.h>
 
 #define CONS_BUF_SIZE 16384u
@@ -27,6 +28,11 @@ struct cons {
     char *buf;                          /* CONS_BUF_SIZE bytes, a ring */
     uint64_t total;                     /* bytes of output ever received */
     uint64_t bad_indices;               /* times the guest's index was out of range */
+    /* Start-up timing: the system time (pvclock, ns) at which dom0 first took
+     * a newline from the ring (0: not yet), and a timer to arm at once then
+     * (optional; set by whoever waits for it). */
+    uint64_t first_line_ns;
+    struct loop_timer *on_first_line;
 };
 
 /* Map the ring frame (mfn, of domain dom), bind to the domain's unbound

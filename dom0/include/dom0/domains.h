@@ -27,7 +27,11 @@ struct dom_rec {
     uint32_t store_port; /* the domain's end, for xenstore's INTRODUCE */
     bool introduced;     /* known to xenstore */
     bool ended;          /* its shutdown was dealt with (preserved) */
-    uint64_t created_ns;
+    uint64_t created_ns; /* when dom0 had unpaused it (pvclock) */
+    /* Start-up timing, system time in ns: when the create verb began (the
+     * now_ns of a GET_INFO; 0 for a restart) and how long the builder took.
+     * The first console line is cons.first_line_ns. */
+    uint64_t verb_ns, build_ns;
     unsigned int restarts; /* restarts within the current burst */
     uint64_t burst_start_ns;
 };
@@ -39,8 +43,14 @@ extern struct ramdisk dom0_ramdisk;
 int domains_init(void);
 
 /* `create`: build a domain from the config at path (in the ramdisk) and
- * start it; with attach, attach t to its console. 0 or 1 (xl's status). */
-int dom_create(struct term *t, const char *path, bool attach);
+ * start it; with attach, attach t to its console. 0 or 1 (xl's status).
+ * With timing, t's reply is held until dom0 has the domain's first console
+ * line (or the domain ends, or 30 s pass), then ends with the line
+ *   timing: domain N build_us=B created_us=C unpaused_us=U first_insn_us=F
+ *           first_line_us=L pvclock_skew_ns=S
+ * (one line; hypervisor system time; C, U, F and L from the start of the
+ * verb, "-" for what did not happen), before attaching if asked. */
+int dom_create(struct term *t, const char *path, bool attach, bool timing);
 /* Destroy a domain (dom0's resources for it first). 0 or -errno. */
 int dom_destroy(domid_t id);
 /* The record of a domain dom0 created, or NULL. */

@@ -43,7 +43,7 @@ struct term {
     int attached;     /* domain whose console this shows, -1 if none */
     unsigned int esc; /* control output escaping: 0 line start, 1 held '%', 2 inside */
     bool in_reply;    /* between a verb and its terminator */
-    bool sleeping;    /* `sleep`: input is held until the timer ends it */
+    bool sleeping;    /* `sleep`, term_hold(): input is held until the reply ends */
     char held[1024];  /* input that came meanwhile */
     size_t held_len;
 };
@@ -73,6 +73,13 @@ void term_finish(struct term *t, int rc);
 /* End the running verb's reply only after ns, holding input until then
  * (the `sleep` verb: scripts typed ahead wait for a guest). */
 void term_sleep(struct term *t, uint64_t ns);
+/* Keep the running verb's reply open after the verb returns, holding input,
+ * until term_release() (`create -t` waits for the guest's first line).
+ * term_release ends the reply with rc, unless t was attached to a console
+ * meanwhile (then detaching ends it), and takes the held input. Call it from
+ * the loop (a timer), not from inside another verb or handler. */
+void term_hold(struct term *t);
+void term_release(struct term *t, int rc);
 
 /* Print the prompt on the console (after dom0 has booted). */
 void term_start(void);
