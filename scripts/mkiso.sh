@@ -6,8 +6,9 @@ set -euo pipefail
 out=$1 bin=$2 cmdline=$3
 shift 3
 command -v grub-mkrescue >/dev/null || "$(dirname "$0")/setup.sh"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+tmp=$work/iso          # the tree packed into the image; the log stays outside it
 mkdir -p "$tmp/boot/grub"
 cp "$bin" "$tmp/boot/xenolith.bin"
 {
@@ -29,4 +30,4 @@ cp "$bin" "$tmp/boot/xenolith.bin"
   echo '    boot'
   echo '}'
 } > "$tmp/boot/grub/grub.cfg"
-grub-mkrescue -o "$out" "$tmp" >/dev/null 2>"$tmp/log" || { cat "$tmp/log" >&2; exit 1; }
+grub-mkrescue -o "$out" "$tmp" >/dev/null 2>"$work/log" || { cat "$work/log" >&2; exit 1; }
