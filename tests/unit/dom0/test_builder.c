@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "test_fixture.h"
 
 #include <xen/elfnote.h>
 #include <xenolith/elf64.h>
@@ -175,32 +176,7 @@ static void build_linux(struct img *im)
 
 static uint8_t *read_fixture(const char *rel, size_t *size)
 {
-    char exe[4096], path[4200];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-    char *slash;
-    FILE *f;
-    uint8_t *buf;
-    long len;
-
-    assert_true(n > 0);
-    exe[n] = '\0';
-    slash = strrchr(exe, '/');
-    assert_non_null(slash);
-    *slash = '\0';
-    snprintf(path, sizeof(path), "%s/%s", exe, rel);
-    f = fopen(path, "rb");
-    if (f == NULL) {
-        fail_msg("fixture %s missing (built by guest-abi/build.mk)", path);
-    }
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    len = ftell(f);
-    rewind(f);
-    buf = malloc((size_t)len);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
-    fclose(f);
-    *size = (size_t)len;
-    return buf;
+    return test_fixture_read(rel, "guest-abi/build.mk", size);
 }
 
 /* ---------------------------------------------------------------------------

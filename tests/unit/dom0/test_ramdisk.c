@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "test_fixture.h"
 
 #include <dom0/ramdisk.h>
 #include <xen/errno.h>
@@ -295,33 +296,10 @@ static void test_hard_links(void **state)
 
 static uint8_t *read_fixture(const char *name, size_t *size)
 {
-    char exe[4096], path[4200];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-    char *slash;
-    FILE *f;
-    uint8_t *buf;
-    long len;
+    char rel[256];
 
-    assert_true(n > 0);
-    exe[n] = '\0';
-    slash = strrchr(exe, '/');
-    assert_non_null(slash);
-    *slash = '\0';
-    snprintf(path, sizeof(path), "%s/fixtures/%s", exe, name);
-    f = fopen(path, "rb");
-    if (f == NULL) {
-        fail_msg("fixture %s missing (made by dom0/toolstack/toolstack.mk)", path);
-    }
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    len = ftell(f);
-    assert_true(len > 0);
-    rewind(f);
-    buf = malloc((size_t)len);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
-    fclose(f);
-    *size = (size_t)len;
-    return buf;
+    snprintf(rel, sizeof(rel), "fixtures/%s", name);
+    return test_fixture_read(rel, "dom0/toolstack/toolstack.mk", size);
 }
 
 static void check_real_cpio(const char *fixture)
