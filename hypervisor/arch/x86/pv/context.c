@@ -13,11 +13,6 @@
 #include <asm/pv.h>
 #include <asm/x86.h>
 
-static bool is_canonical(uint64_t a)
-{
-    return (uint64_t)((int64_t)(a << 16) >> 16) == a;
-}
-
 /*
  * set_trap_table: entries up to one with address 0 replace those vectors;
  * the others stay (the table is incremental). NULL clears the whole table.

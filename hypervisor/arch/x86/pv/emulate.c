@@ -56,11 +56,6 @@ bool pv_emulate_forced(struct vcpu *v, struct cpu_regs *regs)
     return true;
 }
 
-static bool is_canonical(uint64_t a)
-{
-    return (uint64_t)((int64_t)(a << 16) >> 16) == a;
-}
-
 static bool read_msr(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
     switch (msr) {

@@ -17,11 +17,6 @@
 #include <asm/pv.h>
 #include <asm/x86.h>
 
-static bool is_canonical(uint64_t a)
-{
-    return (uint64_t)((int64_t)(a << 16) >> 16) == a;
-}
-
 static void flush_local(void)
 {
     arch_tlb_flush();

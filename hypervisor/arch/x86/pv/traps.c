@@ -215,7 +215,7 @@ static bool sysret_equivalent(const struct cpu_regs *regs)
     return regs->rcx == regs->rip && regs->r11 == regs->rflags &&
            regs->cs == FLAT_RING3_CS64 && regs->ss == FLAT_RING3_SS64 &&
            !(regs->rflags & (EFLAGS_RF | EFLAGS_VM)) &&
-           (uint64_t)((int64_t)(regs->rip << 16) >> 16) == regs->rip;
+           is_canonical(regs->rip);
 }
 
 bool pv_exit_to_guest(struct cpu_regs *regs)

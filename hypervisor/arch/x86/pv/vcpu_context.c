@@ -15,12 +15,12 @@
 #include <asm/page.h>
 #include <asm/percpu.h>
 #include <asm/pv.h>
+#include <asm/x86.h>
 
 /* A guest code or data address: canonical and outside the hypervisor's range. */
 static bool guest_addr_ok(uint64_t a)
 {
-    return (uint64_t)((int64_t)(a << 16) >> 16) == a &&
-           !(a >= HYPERVISOR_VIRT_START && a < HYPERVISOR_VIRT_END);
+    return is_canonical(a) && !(a >= HYPERVISOR_VIRT_START && a < HYPERVISOR_VIRT_END);
 }
 
 /* Everything but the page tables: 0 or -EINVAL, nothing looked at twice. */

@@ -99,6 +99,12 @@ DEFINE_CR(3)
 DEFINE_CR(4)
 #undef DEFINE_CR
 
+/* Bits 63-47 all equal: an address the CPU accepts at all. */
+static inline bool is_canonical(uint64_t a)
+{
+    return (uint64_t)((int64_t)(a << 16) >> 16) == a;
+}
+
 static inline void invlpg(const void *va)
 {
     __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
